@@ -1,0 +1,195 @@
+"""The notes' iris experiment, compiled: 500 epochs of the one-layer softmax network in one XLA call.
+
+Network (the notes'): y = softmax(x @ w1 + b1), loss = mean((one_hot(label) - y)^2) per batch,
+batches of ``batch_size`` in a fixed order, the epoch loss the mean of its batch losses, test
+accuracy after every epoch. With ``seeds`` the models are stacked on a leading axis and trained
+together on the sum of their losses; every optimizer here is element-wise, so each model gets
+exactly its own gradient and its own update: independent runs in one compiled program.
+"""
+import math
+import time
+
+import numpy as np
+import tensorflow as tf
+
+from optlib import iris
+from optlib import validate
+from optlib.history import History
+from optlib.optimizer import RuleOptimizer
+
+NOTES_SEED = 116
+
+
+def initial_weights(seed=NOTES_SEED):
+    """The notes' initialisation: after ``tf.random.set_seed(seed)``, w1 (4, 3) then b1 (3,)
+    from ``tf.random.truncated_normal(..., stddev=0.1, seed=1)``. Resets TF's global seed."""
+    tf.random.set_seed(seed)
+    w1 = tf.random.truncated_normal([4, 3], stddev=0.1, seed=1)
+    b1 = tf.random.truncated_normal([3], stddev=0.1, seed=1)
+    return w1.numpy(), b1.numpy()
+
+
+def _batches(x, y, batch_size, n_classes):
+    """Consecutive batches in the data's order, as ``tf.data...batch(batch_size)`` makes them."""
+    return [
+        (tf.constant(x[i:i + batch_size]), tf.one_hot(y[i:i + batch_size], depth=n_classes))
+        for i in range(0, len(x), batch_size)
+    ]
+
+
+def _forward(x, w, b):
+    """softmax(x @ w + b) for stacked models: x (B, 4), w (4, 3, S), b (3, S) -> (B, 3, S).
+
+    The model axis S is last, so the softmax over the 3 classes runs element-wise along S. For
+    one model the product is written out as 4 broadcast products, which XLA fuses (a tiny matmul
+    costs a library call); for many, one matmul (4, 3*S) does the arithmetic better. The max
+    subtracted for stability is held constant (softmax does not depend on it), which spares
+    XLA the gradient of a max.
+    """
+    if w.shape[-1] == 1:
+        logits = b + sum(x[:, k, None, None] * w[k] for k in range(w.shape[0]))
+    else:
+        features, classes = w.shape[0], w.shape[1]
+        logits = tf.reshape(tf.matmul(x, tf.reshape(w, [features, -1])), [-1, classes, w.shape[2]]) + b
+    exp = tf.exp(logits - tf.stop_gradient(tf.reduce_max(logits, axis=1, keepdims=True)))
+    return exp / tf.reduce_sum(exp, axis=1, keepdims=True)
+
+
+_COMPILED = {}
+
+
+def _compiled_run(rule, schedule, batches, x_test, y_test, epochs):
+    """One XLA program that runs up to ``epochs`` epochs (stopping early once every model's loss
+    is non-finite) and returns per-epoch losses and test accuracies, shape (epochs, S)."""
+
+    def lr_at(lr, step):
+        return tf.cast(schedule(step), tf.float32) if schedule is not None else lr
+
+    def train_step(params, states, t, lr, xb, yb):
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            y = _forward(xb, *params)
+            per_model = tf.reduce_mean(tf.square(yb[:, :, None] - y), axis=[0, 1])
+            total = tf.reduce_sum(per_model)
+        grads = tape.gradient(total, params)
+        step_lr = lr_at(lr, t - 1.0)  # Keras evaluates schedules at iterations = t - 1
+        new_params, new_states = [], []
+        for p, s, g in zip(params, states, grads):
+            s, direction = rule.apply(s, g, t)
+            new_params.append(p - step_lr * direction)
+            new_states.append(s)
+        return new_params, new_states, per_model
+
+    @tf.function(jit_compile=True)
+    def run(w, b, lr, n_epochs):
+        s_models = tf.shape(b)[1]
+        def per_epoch():
+            return tf.TensorArray(tf.float32, size=epochs, element_shape=[None])
+        states = [tuple(tf.zeros_like(p) for _ in rule.slots) for p in (w, b)]
+
+        def cond(epoch, t, params, states, losses, accs, finite):
+            return tf.logical_and(epoch < n_epochs, finite)
+
+        def body(epoch, t, params, states, losses, accs, finite):
+            loss_sum = tf.zeros([s_models])
+            for xb, yb in batches:
+                t = t + 1.0
+                params, states, per_model = train_step(params, states, t, lr, xb, yb)
+                loss_sum += per_model
+            epoch_loss = loss_sum / len(batches)
+            pred = tf.argmax(_forward(x_test, *params), axis=1, output_type=tf.int32)
+            acc = tf.reduce_mean(tf.cast(tf.equal(pred, y_test[:, None]), tf.float32), axis=0)
+            losses = losses.write(epoch, epoch_loss)
+            accs = accs.write(epoch, acc)
+            finite = tf.reduce_any(tf.math.is_finite(epoch_loss))
+            return epoch + 1, t, params, states, losses, accs, finite
+
+        loop = (tf.constant(0), tf.constant(0.0), [w, b], states, per_epoch(), per_epoch(),
+                tf.constant(True))
+        ran, _, params, _, losses, accs, _ = tf.while_loop(cond, body, loop)
+        return ran, losses.stack(), accs.stack(), params[0], params[1]
+
+    return run
+
+
+def _run_for(optimizer, batches, x_test, y_test, epochs, batch_size, n_models):
+    lr = optimizer.learning_rate_spec
+    schedule = lr if callable(lr) else None
+    key = (optimizer.rule, id(schedule), epochs, batch_size, len(batches), n_models,
+           x_test.shape)
+    if key not in _COMPILED:
+        _COMPILED[key] = (_compiled_run(optimizer.rule, schedule, batches, tf.constant(x_test),
+                                        tf.constant(y_test, tf.int32), epochs), schedule)
+    run, _ = _COMPILED[key]
+    return run, tf.constant(0.0 if schedule is not None else lr, tf.float32)
+
+
+def _check(optimizer, epochs, batch_size, seeds):
+    if not isinstance(optimizer, RuleOptimizer):
+        raise TypeError(
+            f"train() needs an optlib optimizer (optlib.SGD(), optlib.Adam(), ... or "
+            f"optlib.MomentOptimizer(...)), got {type(optimizer).__name__}. Keras' own optimizers "
+            "have no update rule that train() can compile; use them through model.fit instead."
+        )
+    validate.positive_int("epochs", epochs)
+    validate.positive_int("batch_size", batch_size)
+    if seeds is not None:
+        seeds = list(seeds)
+        if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in seeds):
+            raise ValueError(f"`seeds` must be None or a non-empty list of integers, got {seeds!r}.")
+    return seeds
+
+
+def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None):
+    """Train the notes' iris network with ``optimizer`` and return a ``History``.
+
+    ``seeds=None`` is the notes' run (initial weights from seed 116). ``seeds=[s1, s2, ...]``
+    trains one model per seed, each initialised as the notes do after ``tf.random.set_seed(s)``,
+    in the same compiled run. ``data`` defaults to ``optlib.iris.load()``.
+    The optimizer supplies its update rule and learning rate (a float or a Keras schedule);
+    its own Keras variables are not touched, so one optimizer object can serve many runs.
+    """
+    seeds_list = _check(optimizer, epochs, batch_size, seeds)
+    data = iris.load() if data is None else data
+    inits = [initial_weights(s) for s in (seeds_list or [NOTES_SEED])]
+    w0 = tf.constant(np.stack([w for w, _ in inits], axis=-1))  # (4, 3, S): see _forward
+    b0 = tf.constant(np.stack([b for _, b in inits], axis=-1))  # (3, S)
+    n_classes = w0.shape[1]
+    batches = _batches(np.asarray(data.x_train, np.float32), np.asarray(data.y_train), batch_size, n_classes)
+
+    start = time.perf_counter()
+    run, lr = _run_for(optimizer, batches, np.asarray(data.x_test, np.float32),
+                       np.asarray(data.y_test), epochs, batch_size, len(inits))
+    run(w0, b0, lr, tf.constant(0))  # trace and compile (cached after the first call)
+    compile_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    ran, losses, accs, w1, b1 = run(w0, b0, lr, tf.constant(epochs))
+    losses = losses.numpy().T
+    seconds = time.perf_counter() - start
+    accs = accs.numpy().T
+    losses[:, int(ran):] = np.nan  # epochs never run (every model had diverged)
+    device = device_name(w1)
+
+    diverged = []
+    for row_loss, row_acc in zip(losses, accs):
+        bad = np.flatnonzero(~np.isfinite(row_loss))
+        at = int(bad[0]) if bad.size else None
+        if at is not None:
+            row_loss[at:] = np.nan
+            row_acc[at:] = np.nan
+        diverged.append(at)
+    if seeds_list is None:
+        losses, accs, diverged = losses[0], accs[0], diverged[0]
+        weights = {"w1": w1.numpy()[..., 0], "b1": b1.numpy()[..., 0]}
+    else:
+        weights = {"w1": w1.numpy().transpose(2, 0, 1), "b1": b1.numpy().T}
+    return History(optimizer=optimizer.name, loss=losses, test_accuracy=accs, seconds=seconds,
+                   compile_seconds=compile_seconds, weights=weights, diverged_at=diverged,
+                   device=device, seeds=seeds_list)
+
+
+def device_name(tensor):
+    """'CPU:0', 'GPU:0', ... from a tensor's device string."""
+    name = tensor.device or ""
+    return name.split("device:")[-1] if "device:" in name else (name or "unknown")
