@@ -4,13 +4,13 @@ TensorFlow 2.21 prints a few C++ lines while it loads ("All log messages before
 absl::InitializeLog()...", "Could not find cuda drivers...") and reads TF_CPP_MIN_LOG_LEVEL only from
 the environment the process started with, so setting it here is not enough: the import itself
 runs with file descriptor 2 pointed at /dev/null. Python exceptions are unaffected (they are
-raised, not printed). Set TF_CPP_MIN_LOG_LEVEL yourself (e.g. to 0) to keep all of TensorFlow's
-messages; optlib then changes nothing.
+raised, not printed). Set TF_CPP_MIN_LOG_LEVEL to 0, 1 or 2 yourself to keep TensorFlow's
+messages; optlib then changes nothing but the defaults below.
 """
 import os
 import sys
 
-USER_CHOSE_LOGGING = "TF_CPP_MIN_LOG_LEVEL" in os.environ
+QUIET = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3") == "3"
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # oneDNN prints a banner and may reorder floating-point sums between CPU models.
@@ -19,7 +19,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
 def _import_tensorflow_silently():
-    if "tensorflow" in sys.modules or USER_CHOSE_LOGGING:
+    if "tensorflow" in sys.modules or not QUIET:
         return
     try:
         sys.stderr.flush()
@@ -39,7 +39,7 @@ def _import_tensorflow_silently():
 
 _import_tensorflow_silently()
 
-if not USER_CHOSE_LOGGING:
+if QUIET:
     import tensorflow as _tf
 
     # optlib compiles one program per optimizer on purpose; TF's "retracing" advice is noise here.
