@@ -19,12 +19,13 @@ from optlib import iris, moments, rules  # noqa: E402
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
 from optlib.optimizers import NAG, SGD, SGDM, AdaDelta, AdaGrad, Adam, RMSProp  # noqa: E402
-from optlib.training import initial_weights, train  # noqa: E402
+from optlib.training import default_device, initial_weights, train  # noqa: E402
 
 OPTIMIZERS = {cls.__name__: cls for cls in (SGD, SGDM, NAG, AdaGrad, RMSProp, AdaDelta, Adam)}
 
 __all__ = [
     "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "OPTIMIZERS",
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
+    "default_device",
     "iris", "moments", "rules",
 ]

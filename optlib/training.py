@@ -193,3 +193,8 @@ def device_name(tensor):
     """'CPU:0', 'GPU:0', ... from a tensor's device string."""
     name = tensor.device or ""
     return name.split("device:")[-1] if "device:" in name else (name or "unknown")
+
+
+def default_device():
+    """Where TensorFlow places computations by default here: 'GPU:0' with a GPU, else 'CPU:0'."""
+    return device_name(tf.constant(0.0) + 0.0)
