@@ -1,0 +1,70 @@
+"""The chapters as committed: executed in order, no noise, and a Colab install cell that agrees with
+_config.yml (the repository is named there once; every notebook must install from it)."""
+import json
+import pathlib
+import re
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+
+def _toc_files():
+    files = [TOC["root"]] + [entry["file"] for entry in TOC.get("chapters", [])]
+    return [f for f in files if (ROOT / f"{f}.ipynb").exists() or not (ROOT / f"{f}.md").exists()]
+
+
+NOTEBOOKS = [ROOT / f"{name}.ipynb" for name in _toc_files()]
+
+
+def _code_cells(path):
+    nb = json.loads(path.read_text())
+    return nb, [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_every_toc_entry_exists():
+    for name in [TOC["root"]] + [e["file"] for e in TOC["chapters"]]:
+        assert (ROOT / f"{name}.ipynb").exists() or (ROOT / f"{name}.md").exists(), name
+
+
+def test_every_chapter_notebook_is_in_the_toc():
+    listed = {p.resolve() for p in NOTEBOOKS}
+    for path in (ROOT / "chapters").glob("*.ipynb"):
+        assert path.resolve() in listed, f"{path.name} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_colab_install_cell_agrees_with_config(path):
+    url = CONFIG["repository"]["url"].rstrip("/")
+    _, cells = _code_cells(path)
+    first = "".join(cells[0]["source"])
+    assert 'if "google.colab" in sys.modules:' in first, "the first code cell must be the Colab install cell"
+    installs = re.findall(r'optlib @ git\+(\S+?)["\s]', first)
+    assert installs == [url], f"{path.name} installs from {installs}, _config.yml says {url}"
+    assert cells[0]["outputs"] == [], "outside Colab the install cell must print nothing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_executed_in_order_without_noise(path):
+    nb, cells = _code_cells(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3", "Colab's launch button needs the kernelspec"
+    assert [c["execution_count"] for c in cells] == list(range(1, len(cells) + 1)), \
+        "execute the notebook top to bottom in a fresh kernel before committing"
+    assert any(c["outputs"] for c in cells), "committed without outputs: nbval would compare nothing"
+    for cell in cells:
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"stored error in {path.name}"
+            assert out.get("name") != "stderr", f"stderr stored in {path.name}: {''.join(out['text'])[:200]}"
+        ignored = "".join(cell["source"]).lstrip().startswith("# NBVAL_IGNORE_OUTPUT")
+        text = json.dumps(cell["outputs"])
+        if not ignored:
+            assert not re.search(r"0x[0-9a-f]{6,}", text), f"memory address in a compared output of {path.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_prints_the_device(path):
+    _, cells = _code_cells(path)
+    assert any("optlib.default_device()" in "".join(c["source"]) for c in cells)
