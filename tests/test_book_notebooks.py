@@ -12,12 +12,9 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 
 
-def _toc_files():
-    files = [TOC["root"]] + [entry["file"] for entry in TOC.get("chapters", [])]
-    return [f for f in files if (ROOT / f"{f}.ipynb").exists() or not (ROOT / f"{f}.md").exists()]
-
-
-NOTEBOOKS = [ROOT / f"{name}.ipynb" for name in _toc_files()]
+TOC_FILES = [TOC["root"]] + [entry["file"] for entry in TOC.get("chapters", [])]
+# Every entry is a notebook unless it is a Markdown page (a missing notebook fails below).
+NOTEBOOKS = [ROOT / f"{name}.ipynb" for name in TOC_FILES if not (ROOT / f"{name}.md").exists()]
 
 
 def _code_cells(path):
@@ -26,7 +23,7 @@ def _code_cells(path):
 
 
 def test_every_toc_entry_exists():
-    for name in [TOC["root"]] + [e["file"] for e in TOC["chapters"]]:
+    for name in TOC_FILES:
         assert (ROOT / f"{name}.ipynb").exists() or (ROOT / f"{name}.md").exists(), name
 
 
