@@ -78,7 +78,7 @@ class RuleOptimizer(keras.optimizers.Optimizer):
         lr = self._learning_rate
         if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule) or callable(lr):
             return lr
-        return float(keras.ops.convert_to_numpy(lr))
+        return float(lr.numpy()) if hasattr(lr, "numpy") else float(lr)
 
     def get_config(self):
         return {**super().get_config(), **self.hyperparameters}
