@@ -17,8 +17,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from optlib import validate
-from optlib.optimizer import RuleOptimizer
+from optlib import compiled, validate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,9 +133,6 @@ y = 1e-3, plain gradient descent reaches the saddle along x and leaves it only s
 
 SURFACES = {s.name: s for s in (QUADRATIC, ROSENBROCK, BEALE, SADDLE)}
 
-_COMPILED = {}
-
-
 def _compiled_path(rule, schedule, surface, steps):
     """One XLA program: ``run(start (2,), lr) -> points (steps + 1, 2)``, float32."""
     f = surface.f
@@ -153,7 +149,7 @@ def _compiled_path(rule, schedule, surface, steps):
                 tape.watch(w)
                 value = f(w[0], w[1])
             g = tape.gradient(value, w)
-            step_lr = tf.cast(schedule(t - 1.0), tf.float32) if schedule is not None else lr
+            step_lr = compiled.learning_rate_at(schedule, lr, t - 1.0)
             state, direction = rule.apply(state, g, t)
             w = w - step_lr * direction
             return i + 1, w, state, points.write(i + 1, w)
@@ -166,18 +162,6 @@ def _compiled_path(rule, schedule, surface, steps):
     return run
 
 
-def _runner(optimizer, surface, steps):
-    """The cached compiled function for this (rule, schedule, surface, steps) and the lr tensor."""
-    lr = optimizer.learning_rate_spec
-    schedule = lr if callable(lr) else None
-    key = (optimizer.rule, id(schedule), surface, steps)
-    if key not in _COMPILED:
-        # Keep the schedule alive with its function, so that its id is not reused by another.
-        _COMPILED[key] = (_compiled_path(optimizer.rule, schedule, surface, steps), schedule)
-    run, _ = _COMPILED[key]
-    return run, tf.constant(0.0 if schedule is not None else lr, tf.float32)
-
-
 def path(optimizer, surface, start=None, steps=100):
     """The points an optimizer visits on ``surface``: an array of shape (steps + 1, 2).
 
@@ -187,11 +171,7 @@ def path(optimizer, surface, start=None, steps=100):
     (rule, schedule, surface, steps) and takes the start and the learning rate as inputs, so
     sweeping either does not recompile. Diverging runs are returned with their inf/NaN points.
     """
-    if not isinstance(optimizer, RuleOptimizer):
-        raise TypeError(
-            "path() needs an optlib optimizer (optlib.SGD(), optlib.Adam(), ... or "
-            f"optlib.MomentOptimizer(...)), got {type(optimizer).__name__}."
-        )
+    compiled.require_optimizer(optimizer, "path")
     if not isinstance(surface, Surface):
         raise TypeError(
             "path() needs an optlib.surfaces.Surface (e.g. optlib.surfaces.QUADRATIC, or "
@@ -199,7 +179,8 @@ def path(optimizer, surface, start=None, steps=100):
         )
     steps = validate.positive_int("steps", steps)
     start = surface.start if start is None else _pair("start", start)
-    run, lr = _runner(optimizer, surface, steps)
+    run, lr = compiled.program(optimizer, (surface, steps),
+                               lambda rule, schedule: _compiled_path(rule, schedule, surface, steps))
     points = run(tf.constant(start, tf.float32), lr)
     return points.numpy().astype(np.float64)
 

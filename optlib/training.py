@@ -12,10 +12,8 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from optlib import iris
-from optlib import validate
+from optlib import compiled, iris, validate
 from optlib.history import History
-from optlib.optimizer import RuleOptimizer
 
 NOTES_SEED = 116
 
@@ -55,15 +53,10 @@ def _forward(x, w, b):
     return exp / tf.reduce_sum(exp, axis=1, keepdims=True)
 
 
-_COMPILED = {}
-
-
-def _compiled_run(rule, schedule, batches, x_test, y_test, epochs):
+def _compiled_run(rule, schedule, epochs):
     """One XLA program that runs up to ``epochs`` epochs (stopping early once every model's loss
-    is non-finite) and returns per-epoch losses and test accuracies, shape (epochs, S)."""
-
-    def lr_at(lr, step):
-        return tf.cast(schedule(step), tf.float32) if schedule is not None else lr
+    is non-finite) and returns per-epoch losses and test accuracies, shape (epochs, S).
+    The data are inputs, not constants: the program depends only on their shapes."""
 
     def train_step(params, states, t, lr, xb, yb):
         with tf.GradientTape() as tape:
@@ -72,7 +65,7 @@ def _compiled_run(rule, schedule, batches, x_test, y_test, epochs):
             per_model = tf.reduce_mean(tf.square(yb[:, :, None] - y), axis=[0, 1])
             total = tf.reduce_sum(per_model)
         grads = tape.gradient(total, params)
-        step_lr = lr_at(lr, t - 1.0)  # Keras evaluates schedules at iterations = t - 1
+        step_lr = compiled.learning_rate_at(schedule, lr, t - 1.0)
         new_params, new_states = [], []
         for p, s, g in zip(params, states, grads):
             s, direction = rule.apply(s, g, t)
@@ -81,8 +74,9 @@ def _compiled_run(rule, schedule, batches, x_test, y_test, epochs):
         return new_params, new_states, per_model
 
     @tf.function(jit_compile=True)
-    def run(w, b, lr, n_epochs):
+    def run(w, b, lr, n_epochs, batches, x_test, y_test):
         s_models = tf.shape(b)[1]
+
         def per_epoch():
             return tf.TensorArray(tf.float32, size=epochs, element_shape=[None])
         states = [tuple(tf.zeros_like(p) for _ in rule.slots) for p in (w, b)]
@@ -112,25 +106,8 @@ def _compiled_run(rule, schedule, batches, x_test, y_test, epochs):
     return run
 
 
-def _run_for(optimizer, batches, x_test, y_test, epochs, batch_size, n_models):
-    lr = optimizer.learning_rate_spec
-    schedule = lr if callable(lr) else None
-    key = (optimizer.rule, id(schedule), epochs, batch_size, len(batches), n_models,
-           x_test.shape)
-    if key not in _COMPILED:
-        _COMPILED[key] = (_compiled_run(optimizer.rule, schedule, batches, tf.constant(x_test),
-                                        tf.constant(y_test, tf.int32), epochs), schedule)
-    run, _ = _COMPILED[key]
-    return run, tf.constant(0.0 if schedule is not None else lr, tf.float32)
-
-
 def _check(optimizer, epochs, batch_size, seeds):
-    if not isinstance(optimizer, RuleOptimizer):
-        raise TypeError(
-            f"train() needs an optlib optimizer (optlib.SGD(), optlib.Adam(), ... or "
-            f"optlib.MomentOptimizer(...)), got {type(optimizer).__name__}. Keras' own optimizers "
-            "have no update rule that train() can compile; use them through model.fit instead."
-        )
+    compiled.require_optimizer(optimizer, "train")
     validate.positive_int("epochs", epochs)
     validate.positive_int("batch_size", batch_size)
     if seeds is not None:
@@ -138,6 +115,22 @@ def _check(optimizer, epochs, batch_size, seeds):
         if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in seeds):
             raise ValueError(f"`seeds` must be None or a non-empty list of integers, got {seeds!r}.")
     return seeds
+
+
+def _check_data(data):
+    """The network is the notes' 4 features -> 3 classes: say so if ``data`` does not fit it."""
+    try:
+        parts = [np.asarray(getattr(data, name)) for name in ("x_train", "y_train", "x_test", "y_test")]
+    except AttributeError as missing:
+        raise ValueError(f"`data` needs fields x_train, y_train, x_test, y_test (like optlib.iris.load()): {missing}") from None
+    x_train, y_train, x_test, y_test = parts
+    for name, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
+        if x.ndim != 2 or x.shape[1] != 4 or y.shape != (x.shape[0],) or x.shape[0] == 0:
+            raise ValueError(f"`data`: x_{name} must have shape (n, 4) and y_{name} shape (n,), n > 0; "
+                             f"got {x.shape} and {y.shape}.")
+        if not np.isin(y, [0, 1, 2]).all():
+            raise ValueError(f"`data`: y_{name} must hold class labels 0, 1 or 2.")
+    return data
 
 
 def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None):
@@ -150,7 +143,7 @@ def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None):
     its own Keras variables are not touched, so one optimizer object can serve many runs.
     """
     seeds_list = _check(optimizer, epochs, batch_size, seeds)
-    data = iris.load() if data is None else data
+    data = iris.load() if data is None else _check_data(data)
     inits = [initial_weights(s) for s in (seeds_list or [NOTES_SEED])]
     w0 = tf.constant(np.stack([w for w, _ in inits], axis=-1))  # (4, 3, S): see _forward
     b0 = tf.constant(np.stack([b for _, b in inits], axis=-1))  # (3, S)
@@ -158,13 +151,15 @@ def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None):
     batches = _batches(np.asarray(data.x_train, np.float32), np.asarray(data.y_train), batch_size, n_classes)
 
     start = time.perf_counter()
-    run, lr = _run_for(optimizer, batches, np.asarray(data.x_test, np.float32),
-                       np.asarray(data.y_test), epochs, batch_size, len(inits))
-    run(w0, b0, lr, tf.constant(0))  # trace and compile (cached after the first call)
+    x_test = tf.constant(np.asarray(data.x_test, np.float32))
+    y_test = tf.constant(np.asarray(data.y_test), tf.int32)
+    key = ("train", epochs, len(inits), tuple(x.shape for x, _ in batches), tuple(x_test.shape))
+    run, lr = compiled.program(optimizer, key, lambda rule, schedule: _compiled_run(rule, schedule, epochs))
+    run(w0, b0, lr, tf.constant(0), batches, x_test, y_test)  # trace and compile, once per key
     compile_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
-    ran, losses, accs, w1, b1 = run(w0, b0, lr, tf.constant(epochs))
+    ran, losses, accs, w1, b1 = run(w0, b0, lr, tf.constant(epochs), batches, x_test, y_test)
     losses = losses.numpy().T
     seconds = time.perf_counter() - start
     accs = accs.numpy().T

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import optlib
+from optlib import compiled
 from optlib import surfaces as S
 
 import keras  # noqa: E402  (after optlib, which quiets TensorFlow)
@@ -142,21 +143,21 @@ def test_learning_rate_schedule_is_read_at_step_t_minus_1():
 
 def test_a_learning_rate_sweep_reuses_one_compiled_function():
     steps = 17  # a step count no other test uses, so this test owns its cache entry
-    before = len(S._COMPILED)
+    before = compiled.cache_size()
     first = S.path(optlib.SGD(0.1), S.SADDLE, steps=steps)
-    assert len(S._COMPILED) == before + 1
-    (key,) = [k for k in S._COMPILED if k[2] is S.SADDLE and k[3] == steps]
-    run = S._COMPILED[key][0]
+    assert compiled.cache_size() == before + 1
+    (key,) = [k for k in compiled._CACHE if k[2] is S.SADDLE and k[3] == steps]
+    run = compiled._CACHE[key][0]
     second = S.path(optlib.SGD(0.05), S.SADDLE, steps=steps)
     third = S.path(optlib.SGD(0.05), S.SADDLE, start=(1.0, -0.5), steps=steps)
-    assert len(S._COMPILED) == before + 1
+    assert compiled.cache_size() == before + 1
     assert run.experimental_get_tracing_count() == 1
     assert not np.allclose(first, second)
     np.testing.assert_allclose(second[:, 0], -1.5 * (1 - 0.05 * 2) ** np.arange(steps + 1), rtol=1e-5)
     np.testing.assert_array_equal(third[0], [1.0, -0.5])
     # another optimizer is another rule: a new entry
     S.path(optlib.Adam(0.1), S.SADDLE, steps=steps)
-    assert len(S._COMPILED) == before + 2
+    assert compiled.cache_size() == before + 2
 
 
 def test_plain_sgd_lingers_at_the_saddle_then_leaves():

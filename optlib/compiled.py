@@ -1,0 +1,39 @@
+"""What the compiled runs (optlib.train, optlib.surfaces.path) share: one XLA program per update rule,
+with the learning rate passed in as a tensor so that a learning-rate sweep never recompiles."""
+import tensorflow as tf
+
+from optlib.optimizer import RuleOptimizer
+
+_CACHE = {}
+
+
+def require_optimizer(optimizer, caller):
+    """TypeError unless ``optimizer`` carries an optlib update rule."""
+    if not isinstance(optimizer, RuleOptimizer):
+        raise TypeError(
+            f"{caller}() needs an optlib optimizer (optlib.SGD(), optlib.Adam(), ... or "
+            f"optlib.MomentOptimizer(...)), got {type(optimizer).__name__}. Keras' own optimizers "
+            "have no update rule that optlib can compile; use them through model.fit instead."
+        )
+
+
+def learning_rate_at(schedule, lr, step):
+    """lr_t: the schedule at ``step`` (Keras evaluates it at iterations = t - 1), else the constant lr."""
+    return tf.cast(schedule(step), tf.float32) if schedule is not None else lr
+
+
+def program(optimizer, key, build):
+    """The cached program ``build(rule, schedule)`` for this optimizer's rule and ``key``, and the
+    learning-rate tensor to call it with (unused, 0, when the rate is a schedule)."""
+    lr = optimizer.learning_rate_spec
+    schedule = lr if callable(lr) else None
+    full_key = (optimizer.rule, id(schedule)) + tuple(key)
+    if full_key not in _CACHE:
+        # The schedule is kept alive with its program, so that its id cannot be reused by another.
+        _CACHE[full_key] = (build(optimizer.rule, schedule), schedule)
+    run, _ = _CACHE[full_key]
+    return run, tf.constant(0.0 if schedule is not None else lr, tf.float32)
+
+
+def cache_size():
+    return len(_CACHE)
