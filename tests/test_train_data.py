@@ -1,0 +1,36 @@
+"""optlib.train on data other than the notes' split: the compiled program is shared by shape, the data
+are not (a second data set of the same shape must not reuse the first one's numbers)."""
+import numpy as np
+import pytest
+
+import optlib
+
+
+def _reversed_split():
+    split = optlib.iris.load()
+    return optlib.iris.Split(split.x_train[::-1].copy(), split.y_train[::-1].copy(), split.x_test, split.y_test)
+
+
+def test_same_shapes_other_data_gives_other_results():
+    notes = optlib.train(optlib.SGD(), epochs=20)
+    other = optlib.train(optlib.SGD(), epochs=20, data=_reversed_split())
+    assert not np.allclose(notes.loss, other.loss)
+    again = optlib.train(optlib.SGD(), epochs=20)
+    np.testing.assert_array_equal(notes.loss, again.loss)
+
+
+def test_explicit_default_data_equals_the_default():
+    np.testing.assert_array_equal(
+        optlib.train(optlib.Adam(), epochs=10, data=optlib.iris.load()).loss,
+        optlib.train(optlib.Adam(), epochs=10).loss,
+    )
+
+
+@pytest.mark.parametrize("bad, message", [
+    (object(), "x_train"),
+    (optlib.iris.Split(np.zeros((5, 3)), np.zeros(5), np.zeros((2, 4)), np.zeros(2)), r"\(n, 4\)"),
+    (optlib.iris.Split(np.zeros((5, 4)), np.full(5, 3), np.zeros((2, 4)), np.zeros(2)), "0, 1 or 2"),
+])
+def test_data_that_does_not_fit_the_network_is_refused(bad, message):
+    with pytest.raises(ValueError, match=message):
+        optlib.train(optlib.SGD(), epochs=1, data=bad)
