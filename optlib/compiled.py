@@ -1,5 +1,6 @@
 """What the compiled runs (optlib.train, optlib.surfaces.path) share: one XLA program per update rule,
 with the learning rate passed in as a tensor so that a learning-rate sweep never recompiles."""
+import keras
 import tensorflow as tf
 
 from optlib.optimizer import RuleOptimizer
@@ -18,8 +19,13 @@ def require_optimizer(optimizer, caller):
 
 
 def learning_rate_at(schedule, lr, step):
-    """lr_t: the schedule at ``step`` (Keras evaluates it at iterations = t - 1), else the constant lr."""
-    return tf.cast(schedule(step), tf.float32) if schedule is not None else lr
+    """lr_t: the schedule at ``step`` (Keras evaluates it at iterations = t - 1), else the constant lr.
+    A plain callable that is not a LearningRateSchedule is called with no argument, as Keras does."""
+    if schedule is None:
+        return lr
+    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        return tf.cast(schedule(step), tf.float32)
+    return tf.cast(schedule(), tf.float32)
 
 
 def program(optimizer, key, build):

@@ -21,7 +21,7 @@ class RuleOptimizer(keras.optimizers.Optimizer):
     """
 
     def __init__(self, rule, learning_rate=0.1, name=None, **kwargs):
-        validate.learning_rate(learning_rate)
+        learning_rate = validate.learning_rate(learning_rate)  # a float, as Keras requires, or a schedule
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rule = rule
         self.hyperparameters = {}
