@@ -79,8 +79,11 @@ def test_page(site, page, name):
     assert page.title(), "page has no title"
 
     if page.locator(".math").count():
-        page.wait_for_selector("mjx-container", timeout=20000)
-        assert page.locator("mjx-container").count() >= page.locator(".math").count()
+        # Every math element typeset, hidden ones (in collapsed solutions) included: wait for the count,
+        # not for a visible element.
+        page.wait_for_function(
+            "document.querySelectorAll('mjx-container').length >= document.querySelectorAll('.math').length",
+            timeout=60000)
         assert not page.locator("mjx-merror").count(), "MathJax reported an error"
 
     images = page.locator("img")
