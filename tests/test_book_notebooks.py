@@ -52,6 +52,8 @@ def test_committed_executed_in_order_without_noise(path):
         "execute the notebook top to bottom in a fresh kernel before committing"
     assert any(c["outputs"] for c in cells), "committed without outputs: nbval would compare nothing"
     for cell in cells:
+        assert "execution" not in cell["metadata"], \
+            f"per-cell timestamps stored in {path.name}: execute with docs/execute_chapter.py"
         for out in cell["outputs"]:
             assert out["output_type"] != "error", f"stored error in {path.name}"
             assert out.get("name") != "stderr", f"stderr stored in {path.name}: {''.join(out['text'])[:200]}"
