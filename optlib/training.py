@@ -119,13 +119,16 @@ def _check(optimizer, epochs, batch_size, seeds):
     compiled.require_optimizer(optimizer, "train")
     validate.positive_int("epochs", epochs)
     validate.positive_int("batch_size", batch_size)
-    if seeds is not None:
-        try:
-            seeds = list(seeds)
-        except TypeError:  # seeds=116 instead of [116]
-            raise ValueError(f"`seeds` must be None or a non-empty list of integers, got {seeds!r}.") from None
-        if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in seeds):
-            raise ValueError(f"`seeds` must be None or a non-empty list of integers, got {seeds!r}.")
+    if seeds is None:
+        return None
+    def bad(value):
+        return ValueError(f"`seeds` must be None or a non-empty list of integers, got {value!r}.")
+    try:
+        seeds = list(seeds)
+    except TypeError:  # seeds=116 instead of [116]
+        raise bad(seeds) from None
+    if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in seeds):
+        raise bad(seeds)
     return seeds
 
 

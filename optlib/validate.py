@@ -39,7 +39,7 @@ def decay(name, value):
     value = _number(name, value, "in [0, 1)")
     if not 0.0 <= value < 1.0:
         raise ValueError(f"`{name}` must be in [0, 1), got {value!r}.")
-    if value > _BELOW_ONE and np.float32(value) == 1.0:
+    if np.float32(value) == 1.0:
         raise ValueError(f"`{name}` must be in [0, 1), got {value!r}, which is 1.0 in float32 "
                          f"(the largest usable value is {_BELOW_ONE!r}).")
     return value

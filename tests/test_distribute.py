@@ -144,26 +144,27 @@ def test_two_replicas_really_ran(results):
             assert results[name][run]["mirrored"] == ([True, True] if run.endswith("two") else [False, False])
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_mirrored_model_fit_equals_one_device(name, results):
-    two, one = results[name]["fit_two"], results[name]["fit_one"]
+def assert_two_replicas_equal_one(two, one, initial):
+    """Same losses and weights to 1e-6, and training moved the weights (so the comparison is not
+    between two copies of the start)."""
     np.testing.assert_allclose(two["loss"], one["loss"], rtol=0, atol=1e-6)
     for a, b in zip(two["weights"], one["weights"]):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+    assert np.abs(np.array(one["weights"][0]) - np.array(initial[0])).max() > 1e-3
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_mirrored_model_fit_equals_one_device(name, results):
+    two, one = results[name]["fit_two"], results[name]["fit_one"]
+    assert_two_replicas_equal_one(two, one, results["initial"])
     assert two["state"].keys() == one["state"].keys()
     for key in one["state"]:
         np.testing.assert_allclose(two["state"][key], one["state"][key], rtol=0, atol=1e-6)
-    # training moved the weights, so the comparison is not between two copies of the start
-    assert np.abs(np.array(one["weights"][0]) - np.array(results["initial"][0])).max() > 1e-3
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_mirrored_custom_loop_equals_one_device(name, results):
-    two, one = results[name]["loop_two"], results[name]["loop_one"]
-    np.testing.assert_allclose(two["loss"], one["loss"], rtol=0, atol=1e-6)
-    for a, b in zip(two["weights"], one["weights"]):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
-    assert np.abs(np.array(one["weights"][0]) - np.array(results["initial"][0])).max() > 1e-3
+    assert_two_replicas_equal_one(results[name]["loop_two"], results[name]["loop_one"], results["initial"])
 
 
 @pytest.mark.parametrize("name", NAMES)
