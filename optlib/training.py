@@ -7,7 +7,7 @@ together on the sum of their losses; every optimizer here is element-wise, so ea
 exactly its own gradient and its own update: independent runs in one compiled program.
 """
 import functools
-import math
+import threading
 import time
 
 import numpy as np
@@ -17,15 +17,19 @@ from optlib import compiled, iris, validate
 from optlib.history import History
 
 NOTES_SEED = 116
+# The notes draw their weights through TensorFlow's global seed (set it, then draw): two threads
+# doing so at once would swap or mix their draws, so every set-then-draw holds this lock.
+_GLOBAL_SEED_LOCK = threading.RLock()
 
 
 def initial_weights(seed=NOTES_SEED):
     """The notes' initialisation: after ``tf.random.set_seed(seed)``, w1 (4, 3) then b1 (3,)
     from ``tf.random.truncated_normal(..., stddev=0.1, seed=1)``. Resets TF's global seed."""
-    tf.random.set_seed(seed)
-    w1 = tf.random.truncated_normal([4, 3], stddev=0.1, seed=1)
-    b1 = tf.random.truncated_normal([3], stddev=0.1, seed=1)
-    return w1.numpy(), b1.numpy()
+    with _GLOBAL_SEED_LOCK:
+        tf.random.set_seed(seed)
+        w1 = tf.random.truncated_normal([4, 3], stddev=0.1, seed=1)
+        b1 = tf.random.truncated_normal([3], stddev=0.1, seed=1)
+        return w1.numpy(), b1.numpy()
 
 
 @functools.lru_cache(maxsize=None)
@@ -37,11 +41,16 @@ def _cached_initial_weights(seed):
 
 
 def _batches(x, y, batch_size, n_classes):
-    """Consecutive batches in the data's order, as ``tf.data...batch(batch_size)`` makes them."""
-    return [
-        (tf.constant(x[i:i + batch_size]), tf.one_hot(y[i:i + batch_size], depth=n_classes))
-        for i in range(0, len(x), batch_size)
-    ]
+    """The notes' batches (consecutive, in the data's order, as ``tf.data...batch(batch_size)`` makes
+    them) with one-hot labels: the full batches stacked, shapes (n_full, batch_size, 4) and
+    (n_full, batch_size, n_classes), and the shorter last batch, or None when there is none."""
+    n_full = len(x) // batch_size
+    cut = n_full * batch_size
+    onehot = np.eye(n_classes, dtype=np.float32)[y]
+    full = (tf.constant(x[:cut].reshape(n_full, batch_size, x.shape[1])),
+            tf.constant(onehot[:cut].reshape(n_full, batch_size, n_classes)))
+    rest = (tf.constant(x[cut:]), tf.constant(onehot[cut:])) if cut < len(x) else None
+    return full, rest
 
 
 def _forward(x, w, b):
@@ -82,9 +91,12 @@ def _compiled_run(rule, schedule, epochs):
             new_states.append(s)
         return new_params, new_states, per_model
 
-    @tf.function(jit_compile=True)
-    def run(w, b, lr, n_epochs, batches, x_test, y_test):
+    @tf.function(jit_compile=True, autograph=False)
+    def run(w, b, lr, n_epochs, full, rest, x_test, y_test):
         s_models = tf.shape(b)[1]
+        x_full, y_full = full
+        n_full = x_full.shape[0]
+        n_batches = n_full + (rest is not None)
 
         def per_epoch():
             return tf.TensorArray(tf.float32, size=epochs, element_shape=[None])
@@ -93,13 +105,21 @@ def _compiled_run(rule, schedule, epochs):
         def cond(epoch, t, params, states, losses, accs, finite):
             return tf.logical_and(epoch < n_epochs, finite)
 
+        def batch_body(i, t, params, states, loss_sum):
+            t = t + 1.0
+            params, states, per_model = train_step(params, states, t, lr, x_full[i], y_full[i])
+            return i + 1, t, params, states, loss_sum + per_model
+
         def body(epoch, t, params, states, losses, accs, finite):
-            loss_sum = tf.zeros([s_models])
-            for xb, yb in batches:
+            # The full batches in a loop (one copy of the step in the program, not one per batch),
+            # then the shorter last batch, whose shapes differ.
+            _, t, params, states, loss_sum = tf.while_loop(
+                lambda i, *_: i < n_full, batch_body, (tf.constant(0), t, params, states, tf.zeros([s_models])))
+            if rest is not None:
                 t = t + 1.0
-                params, states, per_model = train_step(params, states, t, lr, xb, yb)
+                params, states, per_model = train_step(params, states, t, lr, *rest)
                 loss_sum += per_model
-            epoch_loss = loss_sum / len(batches)
+            epoch_loss = loss_sum / n_batches
             pred = tf.argmax(_forward(x_test, *params), axis=1, output_type=tf.int32)
             acc = tf.reduce_mean(tf.cast(tf.equal(pred, y_test[:, None]), tf.float32), axis=0)
             losses = losses.write(epoch, epoch_loss)
@@ -166,18 +186,18 @@ def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None):
     w0 = tf.constant(np.stack([w for w, _ in inits], axis=-1))  # (4, 3, S): see _forward
     b0 = tf.constant(np.stack([b for _, b in inits], axis=-1))  # (3, S)
     n_classes = w0.shape[1]
-    batches = _batches(np.asarray(data.x_train, np.float32), np.asarray(data.y_train), batch_size, n_classes)
+    full, rest = _batches(np.asarray(data.x_train, np.float32), np.asarray(data.y_train), batch_size, n_classes)
 
     start = time.perf_counter()
     x_test = tf.constant(np.asarray(data.x_test, np.float32))
     y_test = tf.constant(np.asarray(data.y_test), tf.int32)
-    key = ("train", epochs, len(inits), tuple(x.shape for x, _ in batches), tuple(x_test.shape))
+    key = ("train", epochs, len(inits), tuple(full[0].shape), rest and tuple(rest[0].shape), tuple(x_test.shape))
     run, lr = compiled.program(optimizer, key, lambda rule, schedule: _compiled_run(rule, schedule, epochs))
-    run(w0, b0, lr, tf.constant(0), batches, x_test, y_test)  # trace and compile, once per key
+    run(w0, b0, lr, tf.constant(0), full, rest, x_test, y_test)  # trace and compile, once per key
     compile_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
-    ran, losses, accs, w1, b1 = run(w0, b0, lr, tf.constant(epochs), batches, x_test, y_test)
+    ran, losses, accs, w1, b1 = run(w0, b0, lr, tf.constant(epochs), full, rest, x_test, y_test)
     losses = losses.numpy().T
     seconds = time.perf_counter() - start
     accs = accs.numpy().T

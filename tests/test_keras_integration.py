@@ -152,6 +152,25 @@ def test_train_with_schedule_equals_the_keras_optimizer_path(name, schedule):
     assert np.abs(constant - history.loss).max() > 1e-4
 
 
+class WarmRestart(keras.optimizers.schedules.LearningRateSchedule):
+    """A schedule written with a Python ``if`` on the step tensor: it needs AutoGraph, which
+    model.fit applies to it; optlib.train's compiled run must convert it too."""
+
+    def __call__(self, step):
+        if step < 5:
+            return 0.3
+        return 0.05
+
+
+def test_train_converts_a_schedule_written_with_python_branches():
+    history = optlib.train(optlib.SGD(learning_rate=WarmRestart()), epochs=EPOCHS)
+    loss, w1, _ = tape_loop(optlib.SGD(learning_rate=WarmRestart()), EPOCHS)
+    np.testing.assert_allclose(history.loss, loss, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(history.weights["w1"], w1, rtol=0, atol=1e-5)
+    constant, _, _ = tape_loop(optlib.SGD(learning_rate=0.3), EPOCHS)
+    assert np.abs(constant - history.loss).max() > 1e-4
+
+
 def test_train_with_a_plain_callable_learning_rate_equals_the_keras_path():
     """Keras calls a learning rate that is a plain callable (not a LearningRateSchedule) with no
     argument; optlib accepts one, so train must call it the same way."""

@@ -132,6 +132,22 @@ def test_one_optimizer_object_serves_two_runs():
 
 
 # ------------------------------------------------------------------ divergence
+def test_runs_in_threads_equal_runs_one_after_another():
+    """The notes' initialisation goes through TensorFlow's global seed (set_seed, then draw): runs
+    started from several threads must not mix up each other's initial weights."""
+    from concurrent.futures import ThreadPoolExecutor
+    seeds = [[700 + i] for i in range(8)]  # seeds no other test uses: not yet in optlib's cache
+    with ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(lambda s: optlib.train(optlib.SGD(), epochs=EPOCHS, seeds=s), seeds))
+    optlib.training._cached_initial_weights.cache_clear()  # the runs below draw their weights afresh
+    for s, history in zip(seeds, threaded):
+        w1, b1 = optlib.initial_weights(s[0])
+        alone = optlib.train(optlib.SGD(), epochs=EPOCHS, seeds=s)
+        np.testing.assert_array_equal(history.loss, alone.loss)
+        np.testing.assert_array_equal(history.weights["w1"], alone.weights["w1"])
+        assert not np.array_equal(w1, alone.weights["w1"][0])  # it trained
+
+
 def test_huge_learning_rate_diverges_at_once_and_stops():
     """lr 1e38: Adam's first step is about lr * sign(g), the logits overflow float32 and the loss is
     NaN in the first epoch. The run stops there (no crash), and every later epoch is NaN."""
@@ -213,7 +229,8 @@ def test_the_comparison_table_prints_every_optimizer(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"The notes' iris task: {EPOCHS} epochs")
     assert "optimizer" in lines[1] and "final loss" in lines[1] and set(lines[2]) == {"-"}
-    rows = {line.split()[0]: line.split() for line in lines[3:] if line.strip()}
+    assert re.fullmatch(r"First runs \(tracing and compiling 7 programs, \d+ at a time\): [\d.]+ s", lines[-1])
+    rows = {line.split()[0]: line.split() for line in lines[3:-1]}
     assert list(rows) == list(optlib.OPTIMIZERS)
     for name, row in rows.items():
         lr, loss, accuracy = float(row[1]), float(row[2]), float(row[3])
@@ -229,7 +246,7 @@ def test_python_m_optlib_is_the_entry_point():
     done = subprocess.run([sys.executable, "-m", "optlib", "--epochs", "0"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
-    assert "--epochs must be >= 1" in done.stderr
+    assert "--epochs and --threads must be >= 1" in done.stderr
     assert done.stderr.startswith("usage: python -m optlib")  # nothing from TensorFlow before it
     assert done.stdout == ""
 
@@ -237,7 +254,7 @@ def test_python_m_optlib_is_the_entry_point():
 def test_the_table_refuses_bad_options():
     from optlib.__main__ import main
 
-    for argv in (["--epochs", "0"], ["--seeds", "-1"], ["--epochs", "x"]):
+    for argv in (["--epochs", "0"], ["--seeds", "-1"], ["--epochs", "x"], ["--threads", "0"]):
         with pytest.raises(SystemExit) as exited:
             main(argv)
         assert exited.value.code == 2
