@@ -32,6 +32,9 @@ def initial_weights(seed=NOTES_SEED):
         return w1.numpy(), b1.numpy()
 
 
+_notes_initial_weights = initial_weights  # inside train(), its argument `initial_weights` hides the name
+
+
 @functools.lru_cache(maxsize=None)
 def _cached_initial_weights(seed):
     """``initial_weights(seed)``, computed once per seed: each call resets TF's global seed, which also
@@ -168,30 +171,63 @@ def _check_data(data):
     return data
 
 
-def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None):
+def _check_initial_weights(start, seeds):
+    """``start`` as float32 arrays (w1, b1), shapes (4, 3), (3,) or (S, 4, 3), (S, 3), or None."""
+    if start is None:
+        return None
+    if seeds is not None:
+        raise ValueError("`seeds` and `initial_weights` both choose the starting weights: pass one of them.")
+    shapes = ("`initial_weights` must be (w1, b1), or a dict with keys 'w1' and 'b1' like History.weights, "
+              "with shapes (4, 3) and (3,) for one model or (S, 4, 3) and (S, 3) for S models")
+    try:
+        w1, b1 = (start["w1"], start["b1"]) if isinstance(start, dict) else start
+        w1, b1 = np.array(w1, np.float32), np.array(b1, np.float32)
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{shapes}; got {start!r:.200}.") from None
+    one = w1.shape == (4, 3) and b1.shape == (3,)
+    many = w1.ndim == 3 and w1.shape[0] > 0 and w1.shape[1:] == (4, 3) and b1.shape == (w1.shape[0], 3)
+    if not (one or many):
+        raise ValueError(f"{shapes}; got shapes {w1.shape} and {b1.shape}.")
+    if not (np.isfinite(w1).all() and np.isfinite(b1).all()):
+        raise ValueError("`initial_weights` must be finite (a diverged run's weights are NaN or inf).")
+    return w1, b1
+
+
+def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None, initial_weights=None):
     """Train the notes' iris network with ``optimizer`` and return a ``History``.
 
     ``seeds=None`` is the notes' run (initial weights from seed 116). ``seeds=[s1, s2, ...]``
     trains one model per seed, each initialised as the notes do after ``tf.random.set_seed(s)``,
-    in the same compiled run. ``data`` defaults to ``optlib.iris.load()``.
-    The optimizer supplies its update rule and learning rate (a float or a Keras schedule);
-    its own Keras variables are not touched, so one optimizer object can serve many runs.
+    in the same compiled run. ``initial_weights=(w1, b1)`` (or a History's ``weights``) starts
+    from given weights instead, one model or, with a leading axis, several; the optimizer's
+    state (m, V and the step count t) still starts from zero. ``data`` defaults to
+    ``optlib.iris.load()``. The optimizer supplies its update rule and learning rate (a float or
+    a Keras schedule); its own Keras variables are not touched, so one object can serve many runs.
     """
     seeds_list = _check(optimizer, epochs, batch_size, seeds)
+    start_weights = _check_initial_weights(initial_weights, seeds)
     data = iris.load() if data is None else _check_data(data)
-    seeds_used = seeds_list or [NOTES_SEED]
-    inits = [_cached_initial_weights(int(s)) for s in seeds_used]
-    # Leave TensorFlow's random state as the uncached loop did: as after initial_weights(last seed).
-    initial_weights(int(seeds_used[-1]))
-    w0 = tf.constant(np.stack([w for w, _ in inits], axis=-1))  # (4, 3, S): see _forward
-    b0 = tf.constant(np.stack([b for _, b in inits], axis=-1))  # (3, S)
+    if start_weights is None:
+        seeds_used = seeds_list or [NOTES_SEED]
+        inits = [_cached_initial_weights(int(s)) for s in seeds_used]
+        # Leave TensorFlow's random state as the uncached loop did: as after initial_weights(last seed).
+        _notes_initial_weights(int(seeds_used[-1]))
+        w0 = np.stack([w for w, _ in inits], axis=-1)  # (4, 3, S): see _forward
+        b0 = np.stack([b for _, b in inits], axis=-1)  # (3, S)
+        one_model = seeds_list is None
+    else:
+        w1_start, b1_start = start_weights
+        one_model = w1_start.ndim == 2
+        w0 = w1_start[..., None] if one_model else w1_start.transpose(1, 2, 0)
+        b0 = b1_start[..., None] if one_model else b1_start.T
+    w0, b0 = tf.constant(w0), tf.constant(b0)
     n_classes = w0.shape[1]
     full, rest = _batches(np.asarray(data.x_train, np.float32), np.asarray(data.y_train), batch_size, n_classes)
 
     start = time.perf_counter()
     x_test = tf.constant(np.asarray(data.x_test, np.float32))
     y_test = tf.constant(np.asarray(data.y_test), tf.int32)
-    key = ("train", epochs, len(inits), tuple(full[0].shape), rest and tuple(rest[0].shape), tuple(x_test.shape))
+    key = ("train", epochs, w0.shape[-1], tuple(full[0].shape), rest and tuple(rest[0].shape), tuple(x_test.shape))
     run, lr = compiled.program(optimizer, key, lambda rule, schedule: _compiled_run(rule, schedule, epochs))
     run(w0, b0, lr, tf.constant(0), full, rest, x_test, y_test)  # trace and compile, once per key
     compile_seconds = time.perf_counter() - start
@@ -212,7 +248,7 @@ def train(optimizer, epochs=500, batch_size=32, seeds=None, data=None):
             row_loss[at:] = np.nan
             row_acc[at:] = np.nan
         diverged.append(at)
-    if seeds_list is None:
+    if one_model:
         losses, accs, diverged = losses[0], accs[0], diverged[0]
         weights = {"w1": w1.numpy()[..., 0], "b1": b1.numpy()[..., 0]}
     else:

@@ -148,6 +148,48 @@ def test_runs_in_threads_equal_runs_one_after_another():
         assert not np.array_equal(w1, alone.weights["w1"][0])  # it trained
 
 
+# ------------------------------------------------------------------ initial_weights
+def test_initial_weights_of_the_notes_seed_is_the_notes_run():
+    notes = optlib.train(optlib.Adam(), epochs=EPOCHS)
+    given = optlib.train(optlib.Adam(), epochs=EPOCHS, initial_weights=optlib.initial_weights(116))
+    np.testing.assert_array_equal(given.loss, notes.loss)
+    np.testing.assert_array_equal(given.weights["w1"], notes.weights["w1"])
+    assert given.seeds is None and given.loss.shape == (EPOCHS,)
+
+
+def test_continuing_from_a_histories_weights_equals_one_longer_run():
+    """SGD keeps no state, so 2 epochs and then 3 more from the weights reached equal 5 epochs."""
+    first = optlib.train(optlib.SGD(), epochs=2, seeds=SEEDS)
+    more = optlib.train(optlib.SGD(), epochs=3, initial_weights=first.weights)
+    whole = optlib.train(optlib.SGD(), epochs=EPOCHS, seeds=SEEDS)
+    assert more.loss.shape == (len(SEEDS), 3) and more.seeds is None
+    np.testing.assert_allclose(more.loss, whole.loss[:, 2:], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(more.weights["w1"], whole.weights["w1"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(more.weights["b1"], whole.weights["b1"], rtol=0, atol=1e-6)
+
+
+def test_stacked_initial_weights_are_independent_models(stacked):
+    """Models given as (S, 4, 3), (S, 3) train as S separate one-model runs."""
+    start = {"w1": stacked.weights["w1"], "b1": stacked.weights["b1"]}
+    together = optlib.train(optlib.Adam(), epochs=EPOCHS, initial_weights=start)
+    for k in range(len(SEEDS)):
+        alone = optlib.train(optlib.Adam(), epochs=EPOCHS, initial_weights=(start["w1"][k], start["b1"][k]))
+        np.testing.assert_allclose(together.loss[k], alone.loss, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"initial_weights": (np.zeros((4, 3)), np.zeros(3)), "seeds": [1]}, "pass one of them"),
+    ({"initial_weights": np.zeros((4, 3))}, "must be \\(w1, b1\\)"),
+    ({"initial_weights": (np.zeros((3, 4)), np.zeros(3))}, "got shapes \\(3, 4\\) and \\(3,\\)"),
+    ({"initial_weights": (np.zeros((2, 4, 3)), np.zeros((3, 3)))}, "got shapes"),
+    ({"initial_weights": {"w1": np.zeros((4, 3))}}, "keys 'w1' and 'b1'"),
+    ({"initial_weights": (np.full((4, 3), np.nan), np.zeros(3))}, "must be finite"),
+])
+def test_bad_initial_weights_are_value_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        optlib.train(optlib.SGD(), epochs=EPOCHS, **kwargs)
+
+
 def test_huge_learning_rate_diverges_at_once_and_stops():
     """lr 1e38: Adam's first step is about lr * sign(g), the logits overflow float32 and the loss is
     NaN in the first epoch. The run stops there (no crash), and every later epoch is NaN."""
