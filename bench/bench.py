@@ -1,6 +1,6 @@
 """optlib's benchmark: every contender measured side by side in one run, printed as absolute times and ratios.
 
-    python bench/bench.py            # the full run (500-epoch reference loops; ~10-15 min on a busy 2-core box)
+    python bench/bench.py            # the full run (500-epoch reference loops; 7 min on a quiet 2-core box, 15 on a busy one)
     python bench/bench.py --quick    # 50-epoch reference loops scaled x10, fewer repeats, 100 seeds for Adam only
 
 What is measured (see bench/README.md for the reasoning):
