@@ -108,20 +108,22 @@ def _compiled_run(rule, schedule, epochs):
         def cond(epoch, t, params, states, losses, accs, finite):
             return tf.logical_and(epoch < n_epochs, finite)
 
-        def batch_body(i, t, params, states, loss_sum):
+        def batch_step(t, params, states, loss_sum, xb, yb):
             t = t + 1.0
-            params, states, per_model = train_step(params, states, t, lr, x_full[i], y_full[i])
-            return i + 1, t, params, states, loss_sum + per_model
+            params, states, per_model = train_step(params, states, t, lr, xb, yb)
+            return t, params, states, loss_sum + per_model
+
+        def batch_body(i, *carry):
+            return (i + 1,) + batch_step(*carry, x_full[i], y_full[i])
 
         def body(epoch, t, params, states, losses, accs, finite):
             # The full batches in a loop (one copy of the step in the program, not one per batch),
             # then the shorter last batch, whose shapes differ.
-            _, t, params, states, loss_sum = tf.while_loop(
+            _, *carry = tf.while_loop(
                 lambda i, *_: i < n_full, batch_body, (tf.constant(0), t, params, states, tf.zeros([s_models])))
             if rest is not None:
-                t = t + 1.0
-                params, states, per_model = train_step(params, states, t, lr, *rest)
-                loss_sum += per_model
+                carry = batch_step(*carry, *rest)
+            t, params, states, loss_sum = carry
             epoch_loss = loss_sum / n_batches
             pred = tf.argmax(_forward(x_test, *params), axis=1, output_type=tf.int32)
             acc = tf.reduce_mean(tf.cast(tf.equal(pred, y_test[:, None]), tf.float32), axis=0)
