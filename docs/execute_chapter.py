@@ -20,6 +20,7 @@ def execute(path):
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # timestamps of an earlier run
     NotebookClient(notebook, kernel_name="python3", timeout=1200, record_timing=False,
+                   extra_arguments=["--log-level=ERROR"],  # the kernel's own start-up warnings
                    resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}}).execute()
     nbformat.write(notebook, path)
 

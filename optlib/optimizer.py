@@ -5,7 +5,7 @@ import keras
 import tensorflow as tf
 
 from optlib import moments as M
-from optlib import validate
+from optlib import _quiet, validate
 from optlib.rules import MomentRule
 
 Moments = collections.namedtuple("Moments", ["m", "V"])
@@ -22,6 +22,7 @@ class RuleOptimizer(keras.optimizers.Optimizer):
 
     def __init__(self, rule, learning_rate=0.1, name=None, **kwargs):
         learning_rate = validate.learning_rate(learning_rate)  # a float, as Keras requires, or a schedule
+        _quiet.start_xla_quietly()  # before Keras starts TensorFlow's runtime for its variables
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rule = rule
         self.hyperparameters = {}

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from optlib import compiled, iris, validate
+from optlib import _quiet, compiled, iris, validate
 from optlib.history import History
 
 NOTES_SEED = 116
@@ -268,4 +268,5 @@ def device_name(tensor):
 
 def default_device():
     """Where TensorFlow places computations by default here: 'GPU:0' with a GPU, else 'CPU:0'."""
+    _quiet.start_xla_quietly()
     return device_name(tf.constant(0.0) + 0.0)

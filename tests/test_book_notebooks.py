@@ -3,6 +3,7 @@ _config.yml (the repository is named there once; every notebook must install fro
 import json
 import pathlib
 import re
+import sys
 
 import pytest
 import yaml
@@ -71,50 +72,26 @@ def test_prints_the_device(path):
 
 # ------------------------------------------------------------------ numbers quoted in the prose
 # The prose quotes results ("RMSProp reaches 100 % after 28 ± 13 epochs"); when the code changes,
-# a quoted number that the new outputs no longer contain is stale. Checked: every number in a
-# chapter's Markdown with two or more decimals, or one decimal and a percent sign (section numbers
-# like 7.3 are neither), must occur in that chapter's code or outputs, or be listed here with why.
-QUOTED_CONSTANTS = {
-    "01_introduction": {"0.0001": "a threshold in the prose: the loss does not change by 0.0001"},
-    "07_rmsprop": {"0.001": "Keras' default learning rate, quoted from its signature"},
-    "09_adam": {"0.03": "sqrt(1 - 0.999), worked out in the prose"},
-    "13_errata_and_conventions": {"0.95": "AdaDelta's rho in the conventions table (Keras, the paper)"},
-}
-_DECIMAL = re.compile(r"(?<![\w.^{\\])(\d+\.\d+)(?![\w.])")
-
-
-def _quoted_numbers(markdown):
-    text = re.sub(r"```.*?```", " ", re.sub(r"\$[^$]*\$", " ", markdown), flags=re.S)  # no math, no code
-    for match in _DECIMAL.finditer(text):
-        number = match.group(1)
-        if len(number.split(".")[1]) >= 2 or re.match(r"\s*%", text[match.end():]):
-            yield number
-
-
-def _code_and_outputs(nb):
-    parts = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            parts.append("".join(cell["source"]))
-            for out in cell["outputs"]:
-                parts.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
-    return set(re.findall(r"\d+\.\d+", "\n".join(parts)))
+# a quoted number that the new outputs no longer contain is stale. The rule lives in
+# ci/prose_numbers.py, which the Colab-stack job (ci/colab_stack.py) applies to Colab's outputs too.
+sys.path.insert(0, str(ROOT / "ci"))
+import prose_numbers  # noqa: E402
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_numbers_quoted_in_the_prose_come_from_the_outputs(path):
-    nb = json.loads(path.read_text())
-    produced = _code_and_outputs(nb) | set(QUOTED_CONSTANTS.get(path.stem, {}))
-    quoted = [(i, n) for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
-              for n in _quoted_numbers("".join(cell["source"]))]
-    stale = [(i, n) for i, n in quoted if n not in produced]
+    stale = prose_numbers.stale_numbers(json.loads(path.read_text()), path.stem)
     assert not stale, (f"{path.name}: numbers in the prose (cell index, number) that no code or output of the "
                        f"chapter contains; update the prose from the outputs: {stale}")
 
 
 def test_the_prose_check_sees_the_quoted_results():
     """Not vacuous: the book quotes hundreds of results, and a changed one is caught."""
-    counts = sum(len(list(_quoted_numbers("".join(c["source"])))) for path in NOTEBOOKS
+    counts = sum(len(list(prose_numbers.quoted_numbers("".join(c["source"])))) for path in NOTEBOOKS
                  for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
     assert counts > 200
-    assert list(_quoted_numbers("loss 0.0286, 37.7 % right, section 7.3, $0.25$")) == ["0.0286", "37.7"]
+    quoted = prose_numbers.quoted_numbers("loss 0.0286, 37.7 % right, section 7.3, $0.25$")
+    assert list(quoted) == ["0.0286", "37.7"]
+    nb = {"cells": [{"cell_type": "markdown", "source": "loss 0.0286 and 0.5 %"},
+                    {"cell_type": "code", "source": "", "outputs": [{"text": "0.0286"}]}]}
+    assert prose_numbers.stale_numbers(nb, "x") == [(0, "0.5")]
