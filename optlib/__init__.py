@@ -15,7 +15,7 @@ if _keras.backend.backend() != "tensorflow":
         "Unset KERAS_BACKEND or set it to 'tensorflow' before importing optlib."
     )
 
-from optlib import iris, moments, plot, rules, surfaces  # noqa: E402
+from optlib import iris, moments, plot, recorded, rules, surfaces  # noqa: E402
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
 from optlib.optimizers import NAG, SGD, SGDM, AdaDelta, AdaGrad, Adam, RMSProp  # noqa: E402
@@ -27,5 +27,5 @@ __all__ = [
     "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "OPTIMIZERS",
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
     "default_device",
-    "iris", "moments", "rules", "surfaces", "plot",
+    "iris", "moments", "rules", "surfaces", "plot", "recorded",
 ]

@@ -36,6 +36,19 @@ class History:
             return None if first < 0 else int(first)
         return [None if f < 0 else int(f) for f in first]
 
+    def epochs_to_stay(self, accuracy=1.0):
+        """First epoch (1-based) from which test accuracy stays at or above ``accuracy`` to the end
+        of the run; None where the last epoch is below it (a list for several seeds). Unlike
+        ``epochs_to``, a run that touches the goal and falls back does not count as there."""
+        below = ~(self.test_accuracy >= accuracy)  # NaN (diverged) counts as below
+        ever_below = below.any(axis=-1)
+        last_below = below.shape[-1] - 1 - below[..., ::-1].argmax(axis=-1)
+        first = np.where(ever_below, last_below + 2, 1)
+        first = np.where(below[..., -1], -1, first)
+        if first.ndim == 0:
+            return None if first < 0 else int(first)
+        return [None if f < 0 else int(f) for f in first]
+
     @property
     def final_loss(self):
         return self.loss[..., -1]

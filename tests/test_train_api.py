@@ -304,3 +304,15 @@ def test_the_table_refuses_bad_options():
         with pytest.raises(SystemExit) as exited:
             main(argv)
         assert exited.value.code == 2
+
+
+def test_epochs_to_stay_ignores_touches_that_fall_back():
+    acc = np.array([[0.5, 1.0, 0.9, 1.0, 1.0],   # touches at 2, stays from 4
+                    [1.0, 1.0, 1.0, 1.0, 1.0],   # from the first epoch
+                    [0.2, 1.0, 1.0, 1.0, 0.9],   # falls back at the end: never stays
+                    [0.2, 0.3, np.nan, np.nan, np.nan]])  # diverged
+    h = optlib.History("x", np.zeros_like(acc), acc, 0.0, 0.0, {}, None, "CPU:0")
+    assert h.epochs_to(1.0) == [2, 1, 2, None]
+    assert h.epochs_to_stay(1.0) == [4, 1, None, None]
+    one = optlib.History("x", np.zeros(3), np.array([0.4, 1.0, 1.0]), 0.0, 0.0, {}, None, "CPU:0")
+    assert one.epochs_to_stay(1.0) == 2 and one.epochs_to_stay(0.3) == 1
