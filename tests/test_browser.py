@@ -3,7 +3,10 @@
 The book is built from the current sources into a temporary folder, served on 127.0.0.1, and every
 page is opened: math typeset by the book's own MathJax (no CDN is reachable), every image loaded,
 the Colab button pointing at that chapter's notebook, copy buttons on code cells, and the search page
-finding "Adam".
+finding "Adam". The reader's view (issue "every page legible at a glance"): at 1280 px no code,
+output or table block is wider than its box (a table's own scroll frame excepted), no cell shows more
+than one text output box, every figure is shown at 58 px per figure-inch or more (inches read from the
+PNG's own dpi), and no page shows the test machinery's names; at 400 px the same counts are reported.
 """
 import functools
 import http.server
@@ -11,7 +14,10 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import struct
 import threading
+import urllib.parse
+import warnings
 
 import pytest
 import yaml
@@ -29,6 +35,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+class Site(str):
+    """The served book's address, which also knows the folder it serves."""
+
+    def __new__(cls, url, html_dir):
+        site = super().__new__(cls, url)
+        site.html_dir = html_dir
+        return site
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
@@ -42,7 +57,7 @@ def site(tmp_path_factory):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     handler.log_message = lambda *args: None
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield Site(f"http://127.0.0.1:{server.server_address[1]}", str(html))
     server.shutdown()
 
 
@@ -112,3 +127,76 @@ def test_search_finds_adam(site, page):
     results = page.locator("#search-results ul.search li")
     assert results.count() >= 1
     assert any("adam" in results.nth(i).inner_text().lower() for i in range(results.count()))
+
+
+# ------------------------------------------------------------------ the reader's view
+MIN_PX_PER_INCH = 58  # matplotlib's 10-pt text is then at least 8 px high
+MACHINERY = ("nbval", "NBVAL", "google.colab")
+MEASURE = """() => {
+  const wide = [];
+  const frames = 'div.output.text_html, .pst-scrollable-table-container, .table-wrapper';
+  for (const el of document.querySelectorAll('article pre, article table')) {
+    if (el.closest('details:not([open]), .toggle-hidden, .dropdown:not([open])')) continue;
+    const frame = el.tagName === 'TABLE' ? el.closest(frames) : null;
+    const box = frame || el;
+    const column = el.closest('article').getBoundingClientRect();
+    const r = box.getBoundingClientRect();
+    if (r.width === 0) continue;  // hidden (a closed solution)
+    const overflows = !frame && el.scrollWidth > el.clientWidth + 1;
+    const outside = r.right > column.right + 1;
+    if (overflows || outside) wide.push(el.tagName + ': ' + el.innerText.slice(0, 60));
+  }
+  const boxes = [];
+  for (const cell of document.querySelectorAll('div.cell_output')) {
+    const text = cell.querySelectorAll(':scope > .output.stream, :scope > .output.text_plain, :scope > .output.text_html');
+    if (text.length > 1) boxes.push(cell.innerText.slice(0, 60));
+  }
+  const images = [...document.querySelectorAll('div.cell_output img')].map(
+    img => [img.getAttribute('src'), img.getBoundingClientRect().width]);
+  return {wide, boxes, images, text: document.querySelector('article').innerText};
+}"""
+
+
+def _png_inches(path):
+    """The width in inches that a PNG declares: its pixel width over the dpi of its pHYs chunk."""
+    data = path.read_bytes()
+    width = struct.unpack(">I", data[16:20])[0]
+    at = data.find(b"pHYs")
+    assert at > 0, f"{path.name} declares no dpi"
+    per_metre, _, unit = struct.unpack(">IIB", data[at + 4:at + 13])
+    assert unit == 1, f"{path.name}: pHYs unit is not the metre"
+    return width / (per_metre * 0.0254)
+
+
+def _reader_view(site, page, name, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{site}/{name}.html", wait_until="load")
+    found = page.evaluate(MEASURE)
+    html = pathlib.Path(site.html_dir)
+    small = []
+    for src, shown in found["images"]:
+        path = (html / pathlib.PurePosixPath(name).parent / urllib.parse.unquote(src)).resolve()
+        px_per_inch = shown / _png_inches(path)
+        if px_per_inch < MIN_PX_PER_INCH:
+            small.append(f"{path.name}: {px_per_inch:.0f} px per inch")
+    words = [w for w in MACHINERY if w in found["text"]]
+    return found["wide"], found["boxes"], small, words
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_reader_view_at_1280_px(site, page, name):
+    wide, boxes, small, words = _reader_view(site, page, name, 1280)
+    assert not wide, f"{len(wide)} blocks wider than their box (clipped or scrolling): {wide[:5]}"
+    assert not boxes, f"{len(boxes)} cells show more than one output box: {boxes[:5]}"
+    assert not small, f"figures shown below {MIN_PX_PER_INCH} px per figure-inch: {small}"
+    assert not words, f"the page shows the test machinery's names: {words}"
+
+
+def test_reader_view_at_400_px_is_reported(site, page):
+    counts = {"wide blocks": 0, "cells with several boxes": 0, "small figures": 0}
+    for name in PAGES:
+        wide, boxes, small, _ = _reader_view(site, page, name, 400)
+        counts["wide blocks"] += len(wide)
+        counts["cells with several boxes"] += len(boxes)
+        counts["small figures"] += len(small)
+    warnings.warn(f"reader's view at 400 px, all pages (reported, not checked): {counts}")
