@@ -1,7 +1,7 @@
 """The rule that numbers quoted in a chapter's prose come from its cells, shared by
 tests/test_book_notebooks.py (the stored outputs) and ci/colab_stack.py (Colab's outputs).
 
-A quoted number is one in a Markdown cell, outside math and code, with two or more decimals, or one
+A quoted number is one in a Markdown cell, outside math, code and headings, with two or more decimals, or one
 decimal and a percent sign (section numbers such as 7.3 are neither). It must occur in the chapter's
 code or outputs, or be one of QUOTED_CONSTANTS, listed with the reason it needs no cell.
 """
@@ -19,6 +19,7 @@ _DECIMAL = re.compile(r"(?<![\w.^{\\])(\d+\.\d+)(?![\w.])")
 def quoted_numbers(markdown):
     """The numbers a Markdown text quotes (math and fenced code removed)."""
     text = re.sub(r"```.*?```", " ", re.sub(r"\$[^$]*\$", " ", markdown), flags=re.S)
+    text = re.sub(r"^#+ .*$", " ", text, flags=re.M)  # headings: section numbers such as 12.10
     for match in _DECIMAL.finditer(text):
         number = match.group(1)
         if len(number.split(".")[1]) >= 2 or re.match(r"\s*%", text[match.end():]):

@@ -119,8 +119,9 @@ def _compiled_run(rule, schedule, epochs):
         def body(epoch, t, params, states, losses, accs, finite):
             # The full batches in a loop (one copy of the step in the program, not one per batch),
             # then the shorter last batch, whose shapes differ.
-            _, *carry = tf.while_loop(
-                lambda i, *_: i < n_full, batch_body, (tf.constant(0), t, params, states, tf.zeros([s_models])))
+            carry = (t, params, states, tf.zeros([s_models]))
+            if n_full:  # a training set smaller than one batch has only the shorter batch
+                _, *carry = tf.while_loop(lambda i, *_: i < n_full, batch_body, (tf.constant(0),) + carry)
             if rest is not None:
                 carry = batch_step(*carry, *rest)
             t, params, states, loss_sum = carry

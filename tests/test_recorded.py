@@ -36,6 +36,15 @@ def test_bad_epochs_are_value_errors(epochs):
         optlib.recorded.run(optlib.SGD(), epochs=epochs)
 
 
-def test_a_keras_optimizer_is_a_type_error():
-    with pytest.raises(TypeError, match="optlib optimizer"):
-        optlib.recorded.run(keras.optimizers.SGD(), epochs=1)
+def test_keras_own_optimizer_is_recorded_without_moments():
+    ours = optlib.recorded.run(optlib.SGD(0.1), epochs=2)
+    theirs = optlib.recorded.run(keras.optimizers.SGD(0.1), epochs=2)
+    np.testing.assert_allclose(theirs.w1, ours.w1, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(theirs.b1, ours.b1, rtol=1e-6, atol=1e-7)
+    assert np.isnan(theirs.V_w1).all() and np.isnan(theirs.m_w1).all()
+    assert theirs.b1.shape == (8, 3)
+
+
+def test_something_else_than_an_optimizer_is_a_type_error():
+    with pytest.raises(TypeError, match="needs a Keras optimizer"):
+        optlib.recorded.run("adam", epochs=1)

@@ -34,3 +34,14 @@ def test_explicit_default_data_equals_the_default():
 def test_data_that_does_not_fit_the_network_is_refused(bad, message):
     with pytest.raises(ValueError, match=message):
         optlib.train(optlib.SGD(), epochs=1, data=bad)
+
+
+def test_a_training_set_smaller_than_one_batch_is_one_short_batch():
+    """12 rows with batch_size 32: no full batch, one batch of 12 an epoch (it failed to compile)."""
+    notes = optlib.iris.load()
+    small = optlib.iris.Split(notes.x_train[:12], notes.y_train[:12], notes.x_test, notes.y_test)
+    h = optlib.train(optlib.SGD(0.5), epochs=5, data=small)
+    same = optlib.train(optlib.SGD(0.5), epochs=5, data=small, batch_size=12)
+    np.testing.assert_array_equal(h.loss, same.loss)
+    by_hand = optlib.recorded.run(optlib.SGD(0.5), epochs=5, data=small)  # the notes' loop, eager batches
+    np.testing.assert_allclose(h.loss, by_hand.epoch_loss, rtol=0, atol=1e-6)
