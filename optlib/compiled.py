@@ -9,14 +9,29 @@ from optlib.optimizer import RuleOptimizer
 _CACHE = {}
 
 
+# Options of keras.optimizers.Optimizer that act around update_step in apply_gradients. The compiled
+# runs call the update rule alone, so they would silently skip them: refuse instead.
+KERAS_ONLY_OPTIONS = ("clipnorm", "clipvalue", "global_clipnorm", "weight_decay", "use_ema",
+                      "gradient_accumulation_steps", "loss_scale_factor")
+
+
 def require_optimizer(optimizer, caller):
-    """TypeError unless ``optimizer`` carries an optlib update rule."""
+    """TypeError unless ``optimizer`` carries an optlib update rule; ValueError if it also sets an
+    option that only Keras' apply_gradients applies (clipping, weight decay, EMA, ...)."""
     if not isinstance(optimizer, RuleOptimizer):
         raise TypeError(
             f"{caller}() needs an optlib optimizer (optlib.SGD(), optlib.Adam(), ... or "
             f"optlib.MomentOptimizer(...)), got {type(optimizer).__name__}. Keras' own optimizers "
             "have no update rule that optlib can compile; use them through model.fit instead."
         )
+    for option in KERAS_ONLY_OPTIONS:
+        value = getattr(optimizer, option, None)
+        if value is not None and value is not False:
+            raise ValueError(
+                f"{caller}() runs the optimizer's update rule alone and would ignore "
+                f"`{option}={value!r}`. Leave the option out, or train through Keras, which applies "
+                "it: model.fit, or apply_gradients in a loop such as optlib.recorded.run()."
+            )
 
 
 def learning_rate_at(schedule, lr, step):

@@ -171,6 +171,9 @@ def _check_data(data):
                              f"got {x.shape} and {y.shape}.")
         if not np.isin(y, [0, 1, 2]).all():
             raise ValueError(f"`data`: y_{name} must hold class labels 0, 1 or 2.")
+        if not np.issubdtype(x.dtype, np.number) or not np.isfinite(x.astype(np.float64)).all():
+            raise ValueError(f"`data`: x_{name} must hold finite numbers; it contains NaN, inf or "
+                             "non-numbers (drop or impute those rows first).")
     return data
 
 

@@ -316,3 +316,17 @@ def test_epochs_to_stay_ignores_touches_that_fall_back():
     assert h.epochs_to_stay(1.0) == [4, 1, None, None]
     one = optlib.History("x", np.zeros(3), np.array([0.4, 1.0, 1.0]), 0.0, 0.0, {}, None, "CPU:0")
     assert one.epochs_to_stay(1.0) == 2 and one.epochs_to_stay(0.3) == 1
+
+
+@pytest.mark.parametrize("option, value", [
+    ("clipnorm", 1e-3), ("clipvalue", 0.5), ("global_clipnorm", 1.0), ("weight_decay", 0.01),
+    ("use_ema", True), ("gradient_accumulation_steps", 2), ("loss_scale_factor", 128.0)])
+def test_keras_options_the_compiled_run_would_ignore_are_refused(option, value):
+    """The compiled run calls the update rule alone; clipping, decay, EMA and accumulation happen
+    in Keras' apply_gradients around it, so train() and surfaces.path() refuse them, naming them."""
+    optimizer = optlib.SGD(0.1, **{option: value})
+    with pytest.raises(ValueError, match=f"ignore `{option}="):
+        optlib.train(optimizer, epochs=1)
+    with pytest.raises(ValueError, match=f"ignore `{option}="):
+        optlib.surfaces.path(optimizer, "bowl", steps=2)
+    optlib.recorded.run(optimizer, epochs=1)  # Keras' own loop applies it: accepted there

@@ -45,3 +45,20 @@ def test_a_training_set_smaller_than_one_batch_is_one_short_batch():
     np.testing.assert_array_equal(h.loss, same.loss)
     by_hand = optlib.recorded.run(optlib.SGD(0.5), epochs=5, data=small)  # the notes' loop, eager batches
     np.testing.assert_allclose(h.loss, by_hand.epoch_loss, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("field", ["x_train", "x_test"])
+@pytest.mark.parametrize("bad_value", [np.nan, np.inf])
+def test_data_with_nan_or_inf_is_refused_naming_the_field(field, bad_value):
+    notes = optlib.iris.load()
+    parts = notes._asdict()
+    parts[field] = parts[field].copy()
+    parts[field][3, 1] = bad_value
+    with pytest.raises(ValueError, match=f"{field} must hold finite numbers"):
+        optlib.train(optlib.SGD(), epochs=1, data=optlib.iris.Split(**parts))
+
+
+def test_a_batch_larger_than_the_training_set_is_one_batch_of_all_rows():
+    """As tf.data's batch(1000) on 120 rows: one batch of 120."""
+    np.testing.assert_array_equal(optlib.train(optlib.SGD(), epochs=3, batch_size=1000).loss,
+                                  optlib.train(optlib.SGD(), epochs=3, batch_size=120).loss)
