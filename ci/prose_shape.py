@@ -4,8 +4,8 @@
 
 Words are counted as a reader counts them: the text of the Markdown cells without maths ($...$,
 $$...$$), fenced code and directive options, and with a link or a citation counted as its text.
-A paragraph is a block between blank lines; each item of a list is a paragraph of its own; table
-rows and headings are not paragraphs. tests/test_prose_shape.py holds every chapter to the limits.
+A paragraph is a block between blank lines (a tight list is one block; a list with blank lines
+between its items is one block an item); table rows and headings are not paragraphs. tests/test_prose_shape.py holds every chapter to the limits.
 """
 import json
 import pathlib
@@ -41,15 +41,15 @@ def words(text):
 
 
 def paragraphs(markdown):
-    """The blocks of a Markdown cell a reader takes in one go, with their word counts."""
+    """The blocks of a Markdown cell a reader takes in one go (text between blank lines: a list
+    whose items are not separated by blank lines is one block), with their word counts."""
     blocks, current = [], []
     for line in reader_text(markdown).splitlines() + [""]:
         stripped = line.strip()
-        starts_item = re.match(r"([*+-]|\d+\.)\s", stripped)
-        if not stripped or starts_item or stripped.startswith(("#", "|", ">")):
+        if not stripped or stripped.startswith(("#", "|")):
             if current:
                 blocks.append(" ".join(current))
-            current = [stripped] if starts_item or stripped.startswith(">") else []
+            current = []
             continue
         current.append(stripped)
     return [(words(b), b) for b in blocks if words(b)]

@@ -35,9 +35,9 @@ def test_chapter_within_the_word_budget(path):
 
 def test_the_shape_measures_what_a_reader_reads():
     md = ("Some $x^2 + y$ text with [a link](04_sgd.ipynb) and {cite}`kingma2015`.\n\n"
-          "$$\\sum_t g_t^2$$\n\n```python\nprint(1)\n```\n\n* one item\n* two items here\n")
-    assert prose_shape.words(prose_shape.reader_text(md)) == 13  # maths and the citation one word each
-    assert [n for n, _ in prose_shape.paragraphs(md)] == [8, 2, 3]
+          "$$\\sum_t g_t^2$$\n\n```python\nprint(1)\n```\n\n* one item\n* two items here\n\n* a loose item\n")
+    assert prose_shape.words(prose_shape.reader_text(md)) == 16  # maths and the citation one word each
+    assert [n for n, _ in prose_shape.paragraphs(md)] == [8, 5, 3]  # a tight list is one block
     nb = {"cells": [{"cell_type": "markdown", "source":
                      "# 1. T\n\n```{admonition} Key ideas\n:class: tip\n* a\n* b\n* c\n```\n"},
                     {"cell_type": "markdown", "source": "## 1.2 Summary\n\nDone."},
