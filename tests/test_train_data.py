@@ -43,7 +43,7 @@ def test_a_training_set_smaller_than_one_batch_is_one_short_batch():
     h = optlib.train(optlib.SGD(0.5), epochs=5, data=small)
     same = optlib.train(optlib.SGD(0.5), epochs=5, data=small, batch_size=12)
     np.testing.assert_array_equal(h.loss, same.loss)
-    by_hand = optlib.recorded.run(optlib.SGD(0.5), epochs=5, data=small)  # the notes' loop, eager batches
+    by_hand = optlib.recorded.run(optlib.SGD(0.5), epochs=5, data=small)  # the notes' loop with apply_gradients
     np.testing.assert_allclose(h.loss, by_hand.epoch_loss, rtol=0, atol=1e-6)
 
 
