@@ -9,8 +9,8 @@ Run by .ci/run with the Python of a virtual environment that holds exactly Colab
 2. copies the chapters to a folder outside the repository and executes each top to bottom in a plain
    Jupyter kernel (nbclient, not pytest), with none of the environment variables the test suite sets;
 3. prints, per chapter: cells with an error, cells with stderr output, numbers quoted in the prose that
-   the outputs do not contain (the rule of ci/prose_numbers.py), and compared cells (not tagged or
-   marked to ignore their output) whose text differs from the stored outputs.
+   the outputs do not contain (the rule of ci/prose_numbers.py), and compared cells (not tagged to
+   ignore their output) whose text differs from the stored outputs.
 It exits 1 if any of the first three is not 0; changed cells are reported only: Colab's digits may
 differ from the stored ones where the prose does not quote them.
 """
@@ -60,8 +60,7 @@ def install_optlib():
 
 def _is_compared(cell):
     tags = cell.get("metadata", {}).get("tags", [])
-    return "nbval-ignore-output" not in tags and "nbval-skip" not in tags and \
-        not "".join(cell["source"]).lstrip().startswith("# NBVAL_IGNORE_OUTPUT")
+    return "nbval-ignore-output" not in tags and "nbval-skip" not in tags
 
 
 def _texts(cell):

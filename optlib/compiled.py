@@ -3,7 +3,6 @@ with the learning rate passed in as a tensor so that a learning-rate sweep never
 import keras
 import tensorflow as tf
 
-from optlib import _quiet
 from optlib.optimizer import RuleOptimizer
 
 _CACHE = {}
@@ -51,7 +50,6 @@ def learning_rate_at(schedule, lr, step):
 def program(optimizer, key, build):
     """The cached program ``build(rule, schedule)`` for this optimizer's rule and ``key``, and the
     learning-rate tensor to call it with (unused, 0, when the rate is a schedule)."""
-    _quiet.start_xla_quietly()
     lr = optimizer.learning_rate_spec
     schedule = lr if callable(lr) else None
     full_key = (optimizer.rule, id(schedule)) + tuple(key)
