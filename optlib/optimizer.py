@@ -5,7 +5,7 @@ import keras
 import tensorflow as tf
 
 from optlib import moments as M
-from optlib import _quiet, validate
+from optlib import _quiet, rules, validate
 from optlib.rules import MomentRule
 
 Moments = collections.namedtuple("Moments", ["m", "V"])
@@ -44,7 +44,8 @@ class RuleOptimizer(keras.optimizers.Optimizer):
         gradient = tf.cast(gradient, variable.dtype)
         slots = self._slots[self._get_variable_index(variable)]
         t = tf.cast(self.iterations + 1, variable.dtype)  # Keras counts from 0, the notes from 1
-        state, direction = self.rule.apply(tuple(s.value for s in slots), gradient, t)
+        weight = variable.value if getattr(self.rule, "takes_weights", False) else None
+        state, direction = rules.step(self.rule, tuple(s.value for s in slots), gradient, t, weight)
         for slot, value in zip(slots, state):
             self.assign(slot, value)
         self.assign_sub(variable, tf.cast(learning_rate, variable.dtype) * direction)

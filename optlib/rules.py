@@ -2,6 +2,8 @@
 
 A rule is pure: ``apply(state, g, t) -> (new_state, direction)`` with ``state`` a tuple of tensors
 shaped like the parameter, named by ``slots``. ``moments(state)`` gives (m, V) for inspection.
+A rule whose direction also depends on the weight w itself (decoupled weight decay) sets
+``takes_weights = True`` and is called ``apply(state, g, t, w)``; callers go through ``step``.
 """
 import dataclasses
 
@@ -9,6 +11,13 @@ import tensorflow as tf
 
 from optlib import moments as M
 from optlib import validate
+
+
+def step(rule, state, g, t, w):
+    """(new_state, direction) of ``rule`` at step t for gradient g and current weight w."""
+    if getattr(rule, "takes_weights", False):
+        return rule.apply(state, g, t, w)
+    return rule.apply(state, g, t)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from optlib import compiled, validate
+from optlib import compiled, rules, validate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _compiled_path(rule, schedule, surface, steps):
                 value = f(w[0], w[1])
             g = tape.gradient(value, w)
             step_lr = compiled.learning_rate_at(schedule, lr, t - 1.0)
-            state, direction = rule.apply(state, g, t)
+            state, direction = rules.step(rule, state, g, t, w)
             w = w - step_lr * direction
             return i + 1, w, state, points.write(i + 1, w)
 

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from optlib import _quiet, compiled, iris, validate
+from optlib import _quiet, compiled, iris, rules, validate
 from optlib.history import History
 
 NOTES_SEED = 116
@@ -89,7 +89,7 @@ def _compiled_run(rule, schedule, epochs):
         step_lr = compiled.learning_rate_at(schedule, lr, t - 1.0)
         new_params, new_states = [], []
         for p, s, g in zip(params, states, grads):
-            s, direction = rule.apply(s, g, t)
+            s, direction = rules.step(rule, s, g, t, p)
             new_params.append(p - step_lr * direction)
             new_states.append(s)
         return new_params, new_states, per_model
