@@ -3,7 +3,7 @@
     w <- w - lr * m_t / (sqrt(V_t) + epsilon)
 
 ``optlib.moments`` holds the first- and second-moment rules, ``optlib.optimizers`` the named
-optimizers built from them, ``optlib.train`` the notes' iris experiment compiled with XLA.
+optimizers built from them, ``optlib.train`` a task (``optlib.tasks``: the notes' iris experiment, or digits) compiled with XLA.
 """
 from optlib import _quiet  # noqa: F401  (must precede the TensorFlow import)
 
@@ -15,7 +15,7 @@ if _keras.backend.backend() != "tensorflow":
         "Unset KERAS_BACKEND or set it to 'tensorflow' before importing optlib."
     )
 
-from optlib import iris, moments, plot, recorded, rules, surfaces  # noqa: E402
+from optlib import digits, iris, moments, plot, recorded, rules, surfaces, tasks  # noqa: E402
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
 from optlib.optimizers import NAG, SGD, SGDM, AdaDelta, AdaGrad, Adam, RMSProp  # noqa: E402
@@ -27,5 +27,5 @@ __all__ = [
     "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "OPTIMIZERS",
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
     "default_device",
-    "iris", "moments", "rules", "surfaces", "plot", "recorded",
+    "iris", "digits", "tasks", "moments", "rules", "surfaces", "plot", "recorded",
 ]

@@ -11,6 +11,15 @@ from optlib.rules import MomentRule
 Moments = collections.namedtuple("Moments", ["m", "V"])
 
 
+def unique_name(cls):
+    """A name given only where the user gives one, as Keras does: "adam", then "adam_1", "adam_2",
+    ... (the class's ``default_name``, else its name in lower case). The count lives in Keras'
+    global state, so ``keras.utils.clear_session()`` starts it again."""
+    base = cls.__dict__.get("default_name") or cls.__name__.lower()
+    uid = keras.backend.get_uid(f"optlib.{base}")
+    return base if uid == 1 else f"{base}_{uid - 1}"
+
+
 class RuleOptimizer(keras.optimizers.Optimizer):
     """A ``keras.optimizers.Optimizer`` whose ``update_step`` is one pure update rule.
 
@@ -23,6 +32,8 @@ class RuleOptimizer(keras.optimizers.Optimizer):
     def __init__(self, rule, learning_rate=0.1, name=None, **kwargs):
         learning_rate = validate.learning_rate(learning_rate)  # a float, as Keras requires, or a schedule
         _quiet.start_xla_quietly()  # before Keras starts TensorFlow's runtime for its variables
+        if name is None:
+            name = unique_name(type(self))
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rule = rule
         self.hyperparameters = {}
@@ -94,7 +105,9 @@ class MomentOptimizer(RuleOptimizer):
     builds "AdaGrad with momentum" from the same pieces as SGDM and AdaGrad.
     """
 
-    def __init__(self, first, second, epsilon=1e-7, learning_rate=0.1, name="moment_optimizer", **kwargs):
+    default_name = "moment_optimizer"
+
+    def __init__(self, first, second, epsilon=1e-7, learning_rate=0.1, name=None, **kwargs):
         first = M.deserialize(first, M.FIRST_MOMENTS)
         second = M.deserialize(second, M.SECOND_MOMENTS)
         rule = MomentRule(first, second, epsilon)

@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from optlib import iris
 from optlib.optimizer import RuleOptimizer
-from optlib.training import NOTES_SEED, initial_weights as notes_initial_weights
+from optlib.tasks.iris_task import NOTES_SEED, notes_initial_weights
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """optlib's optimizers inside Keras: sparse gradients, learning-rate schedules, the GradientTape
 loop versus the compiled ``optlib.train``, ``tf.train.Checkpoint``, ``Model.fit`` and configs."""
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -324,3 +326,16 @@ def test_saved_model_file_round_trip(tmp_path):
     assert isinstance(loaded.optimizer, optlib.RMSProp)
     assert loaded.optimizer.rule == model.optimizer.rule
     assert int(loaded.optimizer.iterations.numpy()) == 4
+
+
+@pytest.mark.parametrize("name", sorted(optlib.OPTIMIZERS))
+def test_default_names_are_unique_as_in_keras(name):
+    """Keras names optimizers "adam", "adam_1", ...; a name is fixed only where the user gives one
+    (Keras' own optimizer tests check the same), and from_config keeps it."""
+    cls = optlib.OPTIMIZERS[name]
+    first, second = cls(), cls()
+    base = name.lower()
+    assert first.name != second.name
+    assert all(re.fullmatch(rf"{base}(_\d+)?", o.name) for o in (first, second)), (first.name, second.name)
+    assert cls(name="mine").name == "mine"
+    assert cls.from_config(second.get_config()).name == second.name

@@ -89,9 +89,10 @@ def test_seeds_may_be_any_iterable_of_integers():
 
 # ------------------------------------------------------------------ History
 def test_history_fields():
-    history = optlib.train(optlib.SGD(), epochs=EPOCHS)
+    sgd = optlib.SGD()
+    history = optlib.train(sgd, epochs=EPOCHS)
     assert isinstance(history, optlib.History)
-    assert history.optimizer == "sgd"
+    assert history.optimizer == sgd.name and re.fullmatch(r"sgd(_\d+)?", sgd.name)
     assert history.loss.shape == history.test_accuracy.shape == (EPOCHS,)
     assert history.loss.dtype == np.float32 and np.isfinite(history.loss).all()
     assert ((history.test_accuracy >= 0) & (history.test_accuracy <= 1)).all()
@@ -143,7 +144,7 @@ def test_runs_in_threads_equal_runs_one_after_another():
     seeds = [[700 + i] for i in range(8)]  # seeds no other test uses: not yet in optlib's cache
     with ThreadPoolExecutor(8) as pool:
         threaded = list(pool.map(lambda s: optlib.train(optlib.SGD(), epochs=EPOCHS, seeds=s), seeds))
-    optlib.training._cached_initial_weights.cache_clear()  # the runs below draw their weights afresh
+    optlib.tasks.iris_task._cached_initial_weights.cache_clear()  # the runs below draw their weights afresh
     for s, history in zip(seeds, threaded):
         w1, b1 = optlib.initial_weights(s[0])
         alone = optlib.train(optlib.SGD(), epochs=EPOCHS, seeds=s)

@@ -10,7 +10,7 @@ class Adam(MomentOptimizer):
     m^_t = m_t / (1 - b1^t);  V^_t = V_t / (1 - b2^t);  w <- w - lr * m^_t / (sqrt(V^_t) + epsilon).
     """
 
-    def __init__(self, learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="adam", **kwargs):
+    def __init__(self, learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs):
         beta_1 = validate.decay("beta_1", beta_1)
         beta_2 = validate.decay("beta_2", beta_2)
         epsilon = validate.epsilon(epsilon)

@@ -10,7 +10,7 @@ class SGDM(MomentOptimizer):
     Equals Keras' ``SGD(momentum=beta)`` with learning rate lr * (1 - beta).
     """
 
-    def __init__(self, learning_rate=0.1, beta=0.9, name="sgdm", **kwargs):
+    def __init__(self, learning_rate=0.1, beta=0.9, name=None, **kwargs):
         beta = validate.decay("beta", beta)
         super().__init__(M.Momentum(beta), M.Constant(), epsilon=0.0,
                          learning_rate=learning_rate, name=name, **kwargs)
