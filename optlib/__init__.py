@@ -16,6 +16,7 @@ if _keras.backend.backend() != "tensorflow":
     )
 
 from optlib import digits, iris, moments, plot, recorded, rules, surfaces, tasks  # noqa: E402
+from optlib import sweep  # noqa: E402  (after train's module, which it uses)
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
 from optlib.optimizers import NAG, SGD, SGDM, AdaDelta, AdaGrad, Adam, RMSProp  # noqa: E402
@@ -27,5 +28,5 @@ __all__ = [
     "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "OPTIMIZERS",
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
     "default_device",
-    "iris", "digits", "tasks", "moments", "rules", "surfaces", "plot", "recorded",
+    "iris", "digits", "tasks", "moments", "rules", "surfaces", "plot", "recorded", "sweep",
 ]

@@ -57,10 +57,10 @@ def test_digits_initialisation_is_keras_glorot_uniform_and_zero_biases(digits):
         np.testing.assert_array_equal(got, w[name][1])
 
 
-def keras_tape_loop(model, optimizer, data, epochs, batch_size=32):
+def keras_tape_loop(model, optimizer, data, epochs, batch_size=32, loss=None):
     """The plain loop: batches of 32 in the data's order, each batch's mean cross-entropy, the
     epoch loss the mean of the batch losses, the optlib optimizer through apply_gradients."""
-    cross_entropy = keras.losses.CategoricalCrossentropy()
+    cross_entropy = loss or keras.losses.CategoricalCrossentropy()
     batches = tf.data.Dataset.from_tensor_slices(
         (data.x_train, tf.one_hot(data.y_train, 10))).batch(batch_size)
     losses = []
@@ -92,6 +92,16 @@ def test_train_on_digits_equals_a_plain_keras_loop(digits, make):
     assert history.test_accuracy[-1] == pytest.approx(np.mean(predicted == digits.data.y_test), abs=1 / 360)
 
 
+def test_digits_with_the_notes_mse_equals_a_plain_keras_loop():
+    task = optlib.tasks.digits(loss="mse")
+    history = optlib.train(optlib.SGD(0.5), task=task, epochs=EPOCHS)
+    model = task.keras_model(0)
+    loop = keras_tape_loop(model, optlib.SGD(0.5), task.data, EPOCHS, loss=keras.losses.MeanSquaredError())
+    np.testing.assert_allclose(history.loss, loop, rtol=0, atol=1e-4)
+    cross_entropy = optlib.train(optlib.SGD(0.5), task=optlib.tasks.digits(), epochs=EPOCHS)
+    assert abs(cross_entropy.loss[0] - history.loss[0]) > 0.1  # another loss, not the same program
+
+
 def test_stacked_digits_models_are_independent(digits):
     together = optlib.train(optlib.Adam(0.01), task=digits, epochs=EPOCHS, seeds=[0, 5])
     alone = optlib.train(optlib.Adam(0.01), task=digits, epochs=EPOCHS, seeds=[5])
@@ -121,6 +131,11 @@ def test_digits_history_and_initial_weights_round_trip(digits):
 def test_bad_task_arguments_are_refused(kwargs, error, message):
     with pytest.raises(error, match=message):
         optlib.train(optlib.SGD(), epochs=1, **kwargs)
+
+
+def test_an_unknown_loss_is_refused():
+    with pytest.raises(ValueError, match="`loss` must be one of"):
+        optlib.tasks.digits(loss="hinge")
 
 
 @pytest.mark.parametrize("hidden", [0, 2.5, True])

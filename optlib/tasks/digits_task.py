@@ -7,10 +7,13 @@ from optlib import digits as digits_data
 from optlib import validate
 from optlib.tasks.base import Task
 
+LOSSES = ("cross_entropy", "mse")
+
 
 class Digits(Task):
     """h = relu(x @ w1 + b1), logits = h @ w2 + b2, y = softmax(logits) on the 64 pixels of
-    scikit-learn's 8x8 digits; loss = mean over the batch of -log y[label] (cross-entropy).
+    scikit-learn's 8x8 digits; loss = mean over the batch of -log y[label] (cross-entropy), or
+    with ``loss="mse"`` the notes' mean over the batch and the classes of (one_hot - y)^2.
 
     Keras' default initialisation, drawn with NumPy so that a seed gives the same weights on every
     platform: w1 then w2 uniform in +-sqrt(6 / (fan_in + fan_out)) (Glorot-uniform) from
@@ -21,8 +24,11 @@ class Digits(Task):
     features, classes = 64, 10
     default_seed = 0
 
-    def __init__(self, hidden=32, data=None):
+    def __init__(self, hidden=32, data=None, loss="cross_entropy"):
         self.hidden = validate.positive_int("hidden", hidden)
+        if loss not in LOSSES:
+            raise ValueError(f"`loss` must be one of {LOSSES}, got {loss!r}.")
+        self.loss_name = loss
         self.shapes = {"w1": (64, self.hidden), "b1": (self.hidden,),
                        "w2": (self.hidden, 10), "b2": (10,)}
         self.data = digits_data.load() if data is None else self.check_data(data)
@@ -50,8 +56,14 @@ class Digits(Task):
         h = tf.nn.relu(tf.reshape(h, [-1, hidden, models]) + b1)
         return tf.einsum("bhs,hcs->bcs", h, w2) + b2
 
+    @property
+    def signature(self):
+        return super().signature + (self.loss_name,)
+
     def loss(self, onehot, outputs):
-        """mean over the batch of -sum_c onehot_c log softmax(logits)_c, per model."""
+        """mean over the batch of -sum_c onehot_c log softmax(logits)_c, per model (or the MSE)."""
+        if self.loss_name == "mse":
+            return tf.reduce_mean(tf.square(onehot[:, :, None] - tf.nn.softmax(outputs, axis=1)), axis=[0, 1])
         log_y = tf.nn.log_softmax(outputs, axis=1)
         return -tf.reduce_mean(tf.reduce_sum(onehot[:, :, None] * log_y, axis=1), axis=0)
 
@@ -66,6 +78,7 @@ class Digits(Task):
         return model
 
 
-def digits(hidden=32, data=None):
-    """The digits task with ``hidden`` ReLU units; ``data`` defaults to ``optlib.digits.load()``."""
-    return Digits(hidden, data)
+def digits(hidden=32, data=None, loss="cross_entropy"):
+    """The digits task with ``hidden`` ReLU units and ``loss`` "cross_entropy" or "mse" (the notes');
+    ``data`` defaults to ``optlib.digits.load()``."""
+    return Digits(hidden, data, loss)
