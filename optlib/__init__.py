@@ -18,13 +18,17 @@ if _keras.backend.backend() != "tensorflow":
 from optlib import iris, moments, plot, recorded, rules, surfaces  # noqa: E402
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
-from optlib.optimizers import NAG, SGD, SGDM, AdaDelta, AdaGrad, Adam, RMSProp  # noqa: E402
+from optlib.optimizers import (  # noqa: E402
+    NAG, SGD, SGDM, AMSGrad, AdaDelta, AdaGrad, AdaMax, Adam, AdamW, Lion, Nadam, RMSProp,
+)
 from optlib.training import default_device, initial_weights, train  # noqa: E402
 
-OPTIMIZERS = {cls.__name__: cls for cls in (SGD, SGDM, NAG, AdaGrad, RMSProp, AdaDelta, Adam)}
+OPTIMIZERS = {cls.__name__: cls for cls in (SGD, SGDM, NAG, AdaGrad, RMSProp, AdaDelta, Adam,
+                                            AdamW, AMSGrad, AdaMax, Nadam, Lion)}
 
 __all__ = [
-    "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "OPTIMIZERS",
+    "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam",
+    "AdamW", "AMSGrad", "AdaMax", "Nadam", "Lion", "OPTIMIZERS",
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
     "default_device",
     "iris", "moments", "rules", "surfaces", "plot", "recorded",
