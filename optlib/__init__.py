@@ -19,13 +19,20 @@ from optlib import digits, iris, moments, plot, recorded, rules, surfaces, tasks
 from optlib import sweep  # noqa: E402  (after train's module, which it uses)
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
-from optlib.optimizers import NAG, SGD, SGDM, AdaDelta, AdaGrad, Adam, RMSProp  # noqa: E402
+from optlib.optimizers import (  # noqa: E402
+    NAG, SGD, SGDM, AMSGrad, AdaDelta, AdaGrad, AdaMax, Adam, AdamW, Lion, Nadam, RMSProp,
+)
 from optlib.training import default_device, initial_weights, train  # noqa: E402
 
+# The book's seven (the notes' five, and NAG and AdaDelta, which they name), compared in its chapters;
+# the newer ones built from the same (m, V) pieces; and all of them (`python -m optlib`).
 OPTIMIZERS = {cls.__name__: cls for cls in (SGD, SGDM, NAG, AdaGrad, RMSProp, AdaDelta, Adam)}
+NEWER_OPTIMIZERS = {cls.__name__: cls for cls in (AdamW, AMSGrad, AdaMax, Nadam, Lion)}
+ALL_OPTIMIZERS = {**OPTIMIZERS, **NEWER_OPTIMIZERS}
 
 __all__ = [
-    "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "OPTIMIZERS",
+    "SGD", "SGDM", "NAG", "AdaGrad", "RMSProp", "AdaDelta", "Adam",
+    "AdamW", "AMSGrad", "AdaMax", "Nadam", "Lion", "OPTIMIZERS", "NEWER_OPTIMIZERS", "ALL_OPTIMIZERS",
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
     "default_device",
     "iris", "digits", "tasks", "moments", "rules", "surfaces", "plot", "recorded", "sweep",

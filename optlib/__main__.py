@@ -14,7 +14,7 @@ import optlib
 
 def _train_all(epochs, seeds, threads):
     """{name: (optimizer, History)} for every optimizer, first runs in ``threads`` threads."""
-    optimizers = {name: cls() for name, cls in optlib.OPTIMIZERS.items()}
+    optimizers = {name: cls() for name, cls in optlib.ALL_OPTIMIZERS.items()}
     with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
         futures = {name: pool.submit(optlib.train, opt, epochs=epochs, seeds=seeds)
                    for name, opt in optimizers.items()}

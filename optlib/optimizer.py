@@ -55,7 +55,8 @@ class RuleOptimizer(keras.optimizers.Optimizer):
         gradient = tf.cast(gradient, variable.dtype)
         slots = self._slots[self._get_variable_index(variable)]
         t = tf.cast(self.iterations + 1, variable.dtype)  # Keras counts from 0, the notes from 1
-        weight = variable.value if getattr(self.rule, "takes_weights", False) else None
+        # Keras hands update_step the backend tf.Variable, whose ``value`` is a method: read it
+        weight = tf.convert_to_tensor(variable) if getattr(self.rule, "takes_weights", False) else None
         state, direction = rules.step(self.rule, tuple(s.value for s in slots), gradient, t, weight)
         for slot, value in zip(slots, state):
             self.assign(slot, value)

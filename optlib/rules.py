@@ -47,10 +47,10 @@ class MomentRule:
 
     def moments(self, state, like):
         """(m, V) as kept in the state: raw (before any bias correction); V = 1 when not kept."""
-        named = dict(zip(self.slots, state))
-        m = named.get("m")
-        v = named.get("v", tf.ones_like(like))
-        return m, v
+        n = len(self.first.slots)
+        m = M.raw(self.first, state[:n], "m")
+        v = M.raw(self.second, state[n:], "v")
+        return m, tf.ones_like(like) if v is None else v
 
     def get_config(self):
         return {
@@ -92,3 +92,62 @@ class AdaDeltaRule:
 
     def get_config(self):
         return {"rho": self.rho, "epsilon": self.epsilon}
+
+
+@dataclasses.dataclass(frozen=True)
+class SignRule:
+    """direction = m_t / sqrt(V_t) with V_t = m_t**2: the sign of the first moment's value
+    (Lion, with ``first`` = moments.Interpolation). It is computed as sign(m_t), so that it is
+    0 where m_t = 0 (0/0 in the quotient) and exact where m_t**2 would leave float32's range.
+
+    The state is the first moment's, and V_t = m_t**2 of the last step, kept (like Gradient's m)
+    only so that ``moments`` can show it; no epsilon: |direction| is 1 or 0.
+    """
+
+    first: object
+
+    @property
+    def slots(self):
+        return tuple(self.first.slots) + ("v",)
+
+    def apply(self, state, g, t):
+        first_state, m = self.first.update(tuple(state[:-1]), g, t)
+        return first_state + (tf.square(m),), tf.sign(m)
+
+    def moments(self, state, like):
+        return M.raw(self.first, state[:-1], "m"), state[-1]
+
+    def get_config(self):
+        return {"first": M.serialize(self.first)}
+
+
+@dataclasses.dataclass(frozen=True)
+class DecoupledWeightDecay:
+    """Loshchilov & Hutter's decoupled weight decay around any rule: direction = d_t + lambda * w,
+    with d_t the wrapped rule's direction, so the step is w <- w - lr * d_t - lr * lambda * w
+    (AdamW). The decay acts on the weight, not through the gradient: it never enters m or V.
+
+    Keras applies its ``weight_decay`` option the same way, w <- w - lr * lambda * w just before
+    the update step; here it lives in the rule, so optlib.train and surfaces.path apply it too.
+    """
+
+    rule: object
+    weight_decay: float = 0.004
+    takes_weights = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "weight_decay", validate.non_negative("weight_decay", self.weight_decay))
+
+    @property
+    def slots(self):
+        return self.rule.slots
+
+    def apply(self, state, g, t, w):
+        state, direction = step(self.rule, state, g, t, w)
+        return state, direction + tf.cast(self.weight_decay, g.dtype) * tf.cast(w, g.dtype)
+
+    def moments(self, state, like):
+        return self.rule.moments(state, like)
+
+    def get_config(self):
+        return {"rule": self.rule.get_config(), "weight_decay": self.weight_decay}

@@ -56,6 +56,14 @@ def epsilon(value):
     return value
 
 
+def non_negative(name, value):
+    """A coefficient such as weight_decay or momentum_decay: a finite number >= 0."""
+    value = _number(name, value, ">= 0")
+    if value < 0:
+        raise ValueError(f"`{name}` must be >= 0, got {value!r}.")
+    return value
+
+
 def positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")

@@ -38,6 +38,11 @@ SCRIPT = textwrap.dedent(r"""
         "RMSProp": lambda: optlib.RMSProp(0.01),
         "AdaDelta": lambda: optlib.AdaDelta(1.0),
         "Adam": lambda: optlib.Adam(0.1),
+        "AdamW": lambda: optlib.AdamW(0.1, weight_decay=0.1),
+        "AMSGrad": lambda: optlib.AMSGrad(0.1),
+        "AdaMax": lambda: optlib.AdaMax(0.1),
+        "Nadam": lambda: optlib.Nadam(0.1),
+        "Lion": lambda: optlib.Lion(0.01),
         "Composed": lambda: optlib.MomentOptimizer(M.Momentum(0.8, True), M.SumOfSquares(), 1e-7, 0.1),
     }
     EPOCHS, BATCH = 3, 32
@@ -116,10 +121,10 @@ SCRIPT = textwrap.dedent(r"""
 # Every optimizer runs the same RuleOptimizer.update_step under tf.distribute (slots from
 # add_variable_from_reference, writes through self.assign); they differ only in the pure rule.
 # A mirrored Model.fit costs several seconds of tracing, so the test covers one of each kind of
-# rule: SGDM (one slot, V = 1), Adam (two slots, bias corrections that read ``iterations``) and
-# AdaDelta (its own rule, three slots). The script accepts any of OPTIMIZERS' names (all eight
-# pass; this was checked once).
-NAMES = ["SGDM", "AdaDelta", "Adam"]
+# rule: SGDM (one slot, V = 1), Adam (two slots, bias corrections that read ``iterations``),
+# AdaDelta (its own rule, three slots) and AdamW (a rule that reads the weight itself). The script
+# accepts any of OPTIMIZERS' names (all thirteen pass; this was checked once).
+NAMES = ["SGDM", "AdaDelta", "Adam", "AdamW"]
 RUNS = ("fit_two", "fit_one", "loop_two", "loop_one")
 
 

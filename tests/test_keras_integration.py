@@ -20,6 +20,12 @@ ALL = {
     "RMSProp": lambda lr=0.01: optlib.RMSProp(learning_rate=lr),
     "AdaDelta": lambda lr=1.0: optlib.AdaDelta(learning_rate=lr),
     "Adam": lambda lr=0.1: optlib.Adam(learning_rate=lr),
+    # a decay 25 times Keras' default, so that it shows within 5 epochs
+    "AdamW": lambda lr=0.1: optlib.AdamW(learning_rate=lr, weight_decay=0.1),
+    "AMSGrad": lambda lr=0.1: optlib.AMSGrad(learning_rate=lr),
+    "AdaMax": lambda lr=0.1: optlib.AdaMax(learning_rate=lr),
+    "Nadam": lambda lr=0.1: optlib.Nadam(learning_rate=lr),
+    "Lion": lambda lr=0.01: optlib.Lion(learning_rate=lr),
 }
 
 
@@ -257,13 +263,15 @@ def iris_arrays():
 
 
 @pytest.mark.parametrize("name, jit_compile", [("Adam", False), ("Adam", True), ("SGDM", True),
-                                              ("AdaDelta", False)])
+                                              ("AdaDelta", False), ("AdamW", True), ("Nadam", False),
+                                              ("Lion", True)])
 def test_model_fit_with_an_optlib_optimizer(name, jit_compile):
     keras.utils.set_random_seed(0)
     x, y = iris_arrays()
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
     optimizer = {"Adam": lambda: optlib.Adam(0.05), "SGDM": lambda: optlib.SGDM(0.5),
-                 "AdaDelta": lambda: optlib.AdaDelta(1.0)}[name]()
+                 "AdaDelta": lambda: optlib.AdaDelta(1.0), "AdamW": lambda: optlib.AdamW(0.05, 0.01),
+                 "Nadam": lambda: optlib.Nadam(0.05), "Lion": lambda: optlib.Lion(0.01)}[name]()
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"],
                   jit_compile=jit_compile)
     history = model.fit(x, y, batch_size=32, epochs=30, shuffle=False, verbose=0)
@@ -296,6 +304,12 @@ def test_model_fit_step_equals_apply_gradients():
     lambda: optlib.AdaGrad(0.2, epsilon=1e-4), lambda: optlib.RMSProp(0.2, beta=0.8, epsilon=1e-4),
     lambda: optlib.AdaDelta(0.9, rho=0.8, epsilon=1e-4), lambda: optlib.Adam(0.2, 0.8, 0.95, 1e-4),
     lambda: optlib.MomentOptimizer(M.Momentum(0.7, bias_correction=True), M.SumOfSquares(), 1e-4, 0.2),
+    lambda: optlib.AdamW(0.2, 0.05, 0.8, 0.95, 1e-4), lambda: optlib.AMSGrad(0.2, 0.8, 0.95, 1e-4),
+    lambda: optlib.AdaMax(0.2, 0.8, 0.95, 1e-4), lambda: optlib.Nadam(0.2, 0.8, 0.95, 1e-4),
+    lambda: optlib.Lion(0.05, 0.8, 0.95),
+    lambda: optlib.MomentOptimizer(M.ScheduledNesterov(0.8, momentum_decay=0.004),
+                                   M.MaxOfMeanOfSquares(0.9, True), 1e-4, 0.2),
+    lambda: optlib.MomentOptimizer(M.Interpolation(0.8, 0.9), M.InfinityNorm(0.9), 1e-4, 0.2),
 ])
 def test_config_round_trip_gives_the_same_optimizer(make):
     """get_config / from_config (what model.save and keras.optimizers.deserialize use) rebuilds an
@@ -328,14 +342,56 @@ def test_saved_model_file_round_trip(tmp_path):
     assert int(loaded.optimizer.iterations.numpy()) == 4
 
 
-@pytest.mark.parametrize("name", sorted(optlib.OPTIMIZERS))
+@pytest.mark.parametrize("name", sorted(optlib.ALL_OPTIMIZERS))
 def test_default_names_are_unique_as_in_keras(name):
     """Keras names optimizers "adam", "adam_1", ...; a name is fixed only where the user gives one
     (Keras' own optimizer tests check the same), and from_config keeps it."""
-    cls = optlib.OPTIMIZERS[name]
+    cls = optlib.ALL_OPTIMIZERS[name]
     first, second = cls(), cls()
     base = name.lower()
     assert first.name != second.name
     assert all(re.fullmatch(rf"{base}(_\d+)?", o.name) for o in (first, second)), (first.name, second.name)
     assert cls(name="mine").name == "mine"
     assert cls.from_config(second.get_config()).name == second.name
+
+
+# ------------------------------------------------------------------ AdamW: the decay lives in the rule
+def test_adamw_in_model_fit_equals_keras_adamw():
+    """Two epochs of model.fit (jit_compile) with optlib's AdamW and with Keras' (epsilon = 0 both):
+    the same weights, so the decay is applied once per step in fit, as Keras applies its own. Applied
+    twice, it would move the kernel by lr * wd * |w| = 5e-3 * |w| more each step."""
+    x, y = iris_arrays()
+    w_init, b_init = optlib.initial_weights()
+    kernels = []
+    for optimizer in (optlib.AdamW(0.05, weight_decay=0.1, epsilon=0.0),
+                      keras.optimizers.AdamW(0.05, weight_decay=0.1, epsilon=0.0)):
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        model.set_weights([w_init, b_init])
+        model.compile(optimizer=optimizer, loss="mean_squared_error", jit_compile=True)
+        model.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0)
+        kernels.append(model.layers[0].kernel.numpy())
+    np.testing.assert_allclose(kernels[0], kernels[1], rtol=0, atol=1e-5)
+
+
+def test_adamw_is_optlib_adam_with_keras_weight_decay_and_train_accepts_only_adamw():
+    """optlib.Adam(weight_decay=wd) decays through Keras' base class; optlib.AdamW(weight_decay=wd)
+    in its rule: the same numbers in Keras' loop. optlib.train runs the rule alone, so it refuses the
+    first (Keras' option would be skipped) and runs the second, decay included."""
+    _, adam_w1, _ = tape_loop(optlib.Adam(0.1, weight_decay=0.1), EPOCHS)
+    _, adamw_w1, _ = tape_loop(optlib.AdamW(0.1, weight_decay=0.1), EPOCHS)
+    np.testing.assert_allclose(adamw_w1, adam_w1, rtol=0, atol=1e-5)
+    with pytest.raises(ValueError, match="ignore `weight_decay="):
+        optlib.train(optlib.Adam(0.1, weight_decay=0.1), epochs=EPOCHS)
+    decayed = optlib.train(optlib.AdamW(0.1, weight_decay=0.1), epochs=EPOCHS)
+    np.testing.assert_allclose(decayed.weights["w1"], adamw_w1, rtol=0, atol=1e-5)
+    undecayed = optlib.train(optlib.AdamW(0.1, weight_decay=0.0), epochs=EPOCHS)
+    assert np.abs(decayed.weights["w1"] - undecayed.weights["w1"]).max() > 1e-3
+
+
+def test_adamw_config_keeps_the_decay_out_of_keras():
+    optimizer = optlib.AdamW(0.1, weight_decay=0.25)
+    config = optimizer.get_config()
+    assert config["weight_decay"] == 0.25 and optimizer.weight_decay is None
+    clone = optlib.AdamW.from_config(config)
+    assert clone.rule.weight_decay == 0.25 and clone.weight_decay is None
+    optlib.compiled.require_optimizer(clone, "train")  # no Keras-only option set

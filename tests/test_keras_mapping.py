@@ -9,6 +9,11 @@ Exact mappings (constant learning rate):
     optlib.AdaGrad(lr, epsilon=0)      == keras Adagrad(lr, initial_accumulator_value=0, epsilon=0)
     optlib.RMSProp(lr, b, epsilon=0)   == keras RMSprop(lr, rho=b, epsilon=0)
     optlib.Adam(lr, b1, b2, epsilon=0) == keras Adam(lr, b1, b2, epsilon=0)   (up to rounding)
+    optlib.AdamW(lr, wd, b1, b2, epsilon=0)  == keras AdamW(lr, wd, b1, b2, epsilon=0)  (as Adam)
+    optlib.AMSGrad(lr, b1, b2, epsilon=0)   == keras Adam(lr, b1, b2, epsilon=0, amsgrad=True)  (as Adam)
+    optlib.AdaMax(lr, b1, b2, eps)          == keras Adamax(lr, b1, b2, eps)   (any eps: u + eps in both)
+    optlib.Nadam(lr, b1, b2, eps)           == keras Nadam(lr, b1, b2, eps)    (any eps: sqrt(V^) + eps in both)
+    optlib.Lion(lr, b1, b2)                 == keras Lion(lr, b1, b2)          (bit for bit: no epsilon)
 No exact mapping with epsilon > 0: Keras' AdaGrad and RMSProp put epsilon inside the square root
 (g / sqrt(V + eps), and AdaGrad starts V at 0.1 by default); Keras' Adam uses the "epsilon hat" form
 w -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(V) + eps_hat), which is optlib's Adam with the
@@ -185,3 +190,104 @@ def test_adam_epsilon_hat_is_a_step_dependent_epsilon():
     theirs2 = run(keras.optimizers.Adam(learning_rate=0.1, beta_2=b2, epsilon=eps_hat), g2)
     mapped2 = run(optlib.Adam(learning_rate=0.1, beta_2=b2, epsilon=eps_hat / np.sqrt(1 - b2)), g2)
     assert np.abs(theirs2[-1] - mapped2[-1]).max() > 1e-4
+
+
+# ------------------------------------------------------------------ AdamW, AMSGrad, AdaMax, Nadam, Lion
+LONG = 30
+WD = {"AdamW": 0.1}
+NEW_PAIRS = {
+    # name: (optlib, keras), each taking (lr, b1, b2, eps); Lion has no epsilon
+    "AdamW": (lambda lr, b1, b2, eps: optlib.AdamW(lr, WD["AdamW"], b1, b2, epsilon=eps),
+              lambda lr, b1, b2, eps: keras.optimizers.AdamW(lr, WD["AdamW"], b1, b2, epsilon=eps)),
+    "AMSGrad": (lambda lr, b1, b2, eps: optlib.AMSGrad(lr, b1, b2, epsilon=eps),
+                lambda lr, b1, b2, eps: keras.optimizers.Adam(lr, b1, b2, epsilon=eps, amsgrad=True)),
+    "AdaMax": (lambda lr, b1, b2, eps: optlib.AdaMax(lr, b1, b2, epsilon=eps),
+               lambda lr, b1, b2, eps: keras.optimizers.Adamax(lr, b1, b2, epsilon=eps)),
+    "Nadam": (lambda lr, b1, b2, eps: optlib.Nadam(lr, b1, b2, epsilon=eps),
+              lambda lr, b1, b2, eps: keras.optimizers.Nadam(lr, b1, b2, epsilon=eps)),
+    "Lion": (lambda lr, b1, b2, eps: optlib.Lion(lr, b1, b2),
+             lambda lr, b1, b2, eps: keras.optimizers.Lion(lr, b1, b2)),
+}
+HYPER = [(0.01, 0.9, 0.999), (0.3, 0.5, 0.9), (0.001, 0.99, 0.95)]
+
+
+def long_gradients(seed, scale):
+    """LONG gradients whose size changes from step to step (a factor e^N(0, 1)), so that V both
+    grows and shrinks (AMSGrad's maximum then differs from Adam's V); no zero element."""
+    rng = np.random.default_rng(seed)
+    g = rng.normal(scale=scale, size=(LONG, 3, 4)) * np.exp(rng.normal(size=(LONG, 1, 1)))
+    g = np.where(np.abs(g) < 1e-3 * scale, 1e-3 * scale, g)
+    return g.astype(np.float32)
+
+
+def keras_adam_rounding(b2):
+    """Keras' Adam updates v with 1 - b2 rounded from float64, |(1 - b2) - 1e-3| ~ 0, but corrects
+    it by 1 - float32(b2)**t: V^ is off by the constant factor (1 - b2) / (1 - float32(b2)), each
+    step by its square root. 6.4e-6 (54 float32 ulps) for b2 = 0.999, 1.2e-7 for 0.9 and 0.95."""
+    exact = np.float32(1.0 - b2)
+    rounded = np.float32(1.0) - np.float32(b2)
+    return abs(np.sqrt(np.float64(exact) / np.float64(rounded)) - 1.0)
+
+
+@pytest.mark.parametrize("name", sorted(NEW_PAIRS))
+@pytest.mark.parametrize("lr, b1, b2", HYPER)
+@pytest.mark.parametrize("scale", [1e-3, 10.0])
+def test_new_optimizers_equal_keras_at_every_step(name, lr, b1, b2, scale):
+    """Every step of a 30-step run, epsilon = 0, gradients about 1e-3 and 10: the difference stays
+    within 8 float32 ulps of the scale of the weights, |w| + t lr (the sums are formed in other
+    orders, and the last bits accumulate over the steps); AdamW and AMSGrad, which are Keras'
+    Adam, also within Keras' own rounding of 1 - b2 (keras_adam_rounding), t lr times it."""
+    ours_make, keras_make = NEW_PAIRS[name]
+    grads = long_gradients(20, scale)
+    ours = run(ours_make(lr, b1, b2, 0.0), grads)
+    theirs = run(keras_make(lr, b1, b2, 0.0), grads)
+    t = np.arange(1, LONG + 1)[:, None, None]
+    bound = 8 * np.finfo(np.float32).eps * (np.abs(theirs) + t * lr)
+    if name in ("AdamW", "AMSGrad"):
+        bound = bound + t * lr * keras_adam_rounding(b2)
+    assert np.isfinite(ours).all()
+    worst = np.abs(ours - theirs) / bound
+    assert worst.max() <= 1.0, (worst.max(), np.unravel_index(worst.argmax(), worst.shape))
+    assert np.abs(ours[-1] - run(optlib.Adam(lr, b1, b2, epsilon=0.0), grads)[-1]).max() > 1e-4 * lr
+
+
+def test_lion_equals_keras_bit_for_bit():
+    """sign() leaves no rounding to accumulate: the same weights to the last bit, and the weights
+    move by exactly lr * sign per element (Lion's update has one size)."""
+    grads = long_gradients(21, 1.0)
+    ours = run(optlib.Lion(0.25, 0.9, 0.99), grads)
+    np.testing.assert_array_equal(ours, run(keras.optimizers.Lion(0.25, 0.9, 0.99), grads))
+    w0 = np.random.default_rng(50).normal(size=grads.shape[1:]).astype(np.float32)
+    steps = np.abs(np.diff(np.concatenate([w0[None], ours]), axis=0))
+    np.testing.assert_allclose(steps, 0.25, rtol=0, atol=4 * np.finfo(np.float32).eps * 4)
+
+
+@pytest.mark.parametrize("name", ["AdaMax", "Nadam"])
+@pytest.mark.parametrize("eps", [1e-3, 1e-6])
+def test_adamax_and_nadam_put_epsilon_where_keras_does(name, eps):
+    """Keras' Adamax divides by u + eps and its Nadam by sqrt(V^) + eps (V^ the bias-corrected V:
+    not the "epsilon hat" its docstring names, the one of Keras' Adam): optlib's epsilon sits in the
+    same place, so they agree for every eps. Gradients of 1e-3 make eps = 1e-3 matter: checked."""
+    ours_make, keras_make = NEW_PAIRS[name]
+    grads = long_gradients(22, 1e-3)
+    lr = 0.01
+    ours = run(ours_make(lr, 0.9, 0.999, eps), grads)
+    theirs = run(keras_make(lr, 0.9, 0.999, eps), grads)
+    t = np.arange(1, LONG + 1)[:, None, None]
+    bound = 8 * np.finfo(np.float32).eps * (np.abs(theirs) + t * lr)
+    assert (np.abs(ours - theirs) <= bound).all()
+    if eps == 1e-3:
+        assert np.abs(ours[-1] - run(ours_make(lr, 0.9, 0.999, 0.0), grads)[-1]).max() > lr
+
+
+def test_adamw_decays_once_as_keras_does():
+    """With zero gradients Adam's step is 0 / (0 + eps) = 0, so only the decay moves the weights:
+    w_t = w_0 (1 - lr wd)^t, in optlib's AdamW (the decay is in its rule) and in Keras' (the base
+    class applies it before the step), and not (1 - lr wd)^(2t) (applied twice)."""
+    lr, wd, steps = 0.1, 0.5, 4
+    grads = np.zeros((steps, 3, 4), np.float32)
+    w0 = np.random.default_rng(50).normal(size=(3, 4)).astype(np.float32)
+    expected = w0 * (1 - lr * wd) ** np.arange(1, steps + 1)[:, None, None]
+    for optimizer in (optlib.AdamW(lr, weight_decay=wd), keras.optimizers.AdamW(lr, weight_decay=wd)):
+        np.testing.assert_allclose(run(optimizer, grads), expected, rtol=1e-6)
+    assert optlib.AdamW(lr, weight_decay=wd).weight_decay is None  # Keras' own decay is off

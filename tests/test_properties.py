@@ -7,7 +7,7 @@
   variables of any rank, and starts at zero.
 * Every bad argument is refused at construction with a ValueError that names the argument and its
   allowed range: negative or non-finite learning rates; decay rates (beta, beta_1, beta_2, rho)
-  outside [0, 1); negative or non-finite epsilon; bool, str and None. optlib computes in float32, so
+  outside [0, 1); negative or non-finite epsilon, weight_decay or momentum_decay; bool, str and None. optlib computes in float32, so
   values float32 cannot hold as given are refused too: a decay rate that rounds to 1.0, a positive
   epsilon below float32's smallest normal number (flushed to 0), a number above float32's largest.
 
@@ -37,7 +37,8 @@ ROUNDS_TO_ONE = 1.0 - 2.0 ** -25  # from here up, a float64 rounds to 1.0 in flo
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-# Each optimizer's hyper-parameters, by kind: "lr", "decay" (in [0, 1)) or "eps" (>= 0).
+# Each optimizer's hyper-parameters, by kind: "lr", "decay" (in [0, 1)), "eps" (>= 0) or "coef"
+# (weight_decay, momentum_decay: >= 0).
 PARAMETERS = {
     "SGD": {"learning_rate": "lr"},
     "SGDM": {"learning_rate": "lr", "beta": "decay"},
@@ -46,9 +47,17 @@ PARAMETERS = {
     "RMSProp": {"learning_rate": "lr", "beta": "decay", "epsilon": "eps"},
     "AdaDelta": {"learning_rate": "lr", "rho": "decay", "epsilon": "eps"},
     "Adam": {"learning_rate": "lr", "beta_1": "decay", "beta_2": "decay", "epsilon": "eps"},
+    "AdamW": {"learning_rate": "lr", "weight_decay": "coef", "beta_1": "decay", "beta_2": "decay",
+              "epsilon": "eps"},
+    "AMSGrad": {"learning_rate": "lr", "beta_1": "decay", "beta_2": "decay", "epsilon": "eps"},
+    "AdaMax": {"learning_rate": "lr", "beta_1": "decay", "beta_2": "decay", "epsilon": "eps"},
+    "Nadam": {"learning_rate": "lr", "beta_1": "decay", "beta_2": "decay", "epsilon": "eps"},
+    "Lion": {"learning_rate": "lr", "beta_1": "decay", "beta_2": "decay"},
 }
 SLOTS = {"SGD": ("m",), "SGDM": ("m",), "NAG": ("m",), "AdaGrad": ("m", "v"), "RMSProp": ("m", "v"),
-         "AdaDelta": ("m", "v", "d"), "Adam": ("m", "v")}
+         "AdaDelta": ("m", "v", "d"), "Adam": ("m", "v"), "AdamW": ("m", "v"),
+         "AMSGrad": ("m", "v", "v_max"), "AdaMax": ("m", "u"), "Nadam": ("m", "mu_product", "v"),
+         "Lion": ("m", "v")}
 
 VALID = {
     "lr": st.floats(0.0, 10.0),
@@ -57,6 +66,8 @@ VALID = {
     # epsilon > 0, from float32's smallest normal number up
     "eps": st.one_of(st.floats(FLOAT32_TINY, 1.0),
                      st.sampled_from([FLOAT32_TINY, 1e-30, 1e-12, 1e-7, 1e-6, 1.0])),
+    # a rate times lr: up to 1 (with lr <= 10 the decay of a few steps stays far inside float32)
+    "coef": st.one_of(st.floats(0.0, 1.0), st.sampled_from([0.0, 1e-30, 0.004, 1.0])),
 }
 
 ELEMENTS = st.one_of(st.just(0.0), st.floats(-1e3, 1e3, width=32))
@@ -101,9 +112,11 @@ def test_no_nan_or_inf_for_positive_epsilon(data, name):
 
 
 @SETTINGS
-@given(data=st.data(), name=st.sampled_from(["AdaGrad", "RMSProp", "AdaDelta", "Adam"]))
+@given(data=st.data(), name=st.sampled_from(["AdaGrad", "RMSProp", "AdaDelta", "Adam", "AMSGrad", "AdaMax",
+                                             "Nadam", "Lion"]))
 def test_zero_gradient_from_zero_state_does_not_move_the_weights(data, name):
-    """The case epsilon exists for: g = 0 while V = 0 is 0 / (0 + eps) = 0, not 0/0."""
+    """The case epsilon exists for: g = 0 while V = 0 is 0 / (0 + eps) = 0, not 0/0 (Lion: sign(0)
+    = 0). AdamW is left out: its decay moves the weights whatever the gradient."""
     kwargs = data.draw(hyperparameters(name), label="hyper-parameters")
     optimizer, variable = getattr(optlib, name)(**kwargs), tf.Variable([1.0, -2.0, 3.0])
     for _ in range(2):
@@ -113,17 +126,23 @@ def test_zero_gradient_from_zero_state_does_not_move_the_weights(data, name):
 
 @SETTINGS
 @given(data=st.data(),
-       first=st.sampled_from(["Gradient", "Momentum", "Nesterov", "Momentum-corrected"]),
-       second=st.sampled_from(["Constant", "SumOfSquares", "MeanOfSquares", "MeanOfSquares-corrected"]))
+       first=st.sampled_from(["Gradient", "Momentum", "Nesterov", "Momentum-corrected", "ScheduledNesterov",
+                              "Interpolation"]),
+       second=st.sampled_from(["Constant", "SumOfSquares", "MeanOfSquares", "MeanOfSquares-corrected",
+                               "MaxOfMeanOfSquares-corrected", "InfinityNorm"]))
 def test_composed_optimizers_stay_finite(data, first, second):
     """Any pair of moment rules from optlib.moments, with epsilon > 0."""
     beta_1, beta_2 = data.draw(VALID["decay"], label="beta_1"), data.draw(VALID["decay"], label="beta_2")
     firsts = {"Gradient": lambda: M.Gradient(), "Momentum": lambda: M.Momentum(beta_1),
               "Nesterov": lambda: M.Nesterov(beta_1),
-              "Momentum-corrected": lambda: M.Momentum(beta_1, bias_correction=True)}
+              "Momentum-corrected": lambda: M.Momentum(beta_1, bias_correction=True),
+              "ScheduledNesterov": lambda: M.ScheduledNesterov(beta_1, data.draw(VALID["coef"], label="psi")),
+              "Interpolation": lambda: M.Interpolation(beta_1, beta_2)}
     seconds = {"Constant": lambda: M.Constant(), "SumOfSquares": lambda: M.SumOfSquares(),
                "MeanOfSquares": lambda: M.MeanOfSquares(beta_2),
-               "MeanOfSquares-corrected": lambda: M.MeanOfSquares(beta_2, bias_correction=True)}
+               "MeanOfSquares-corrected": lambda: M.MeanOfSquares(beta_2, bias_correction=True),
+               "MaxOfMeanOfSquares-corrected": lambda: M.MaxOfMeanOfSquares(beta_2, bias_correction=True),
+               "InfinityNorm": lambda: M.InfinityNorm(beta_2)}
     optimizer = optlib.MomentOptimizer(firsts[first](), seconds[second](),
                                        epsilon=data.draw(VALID["eps"], label="epsilon"),
                                        learning_rate=data.draw(VALID["lr"], label="learning_rate"))
@@ -178,7 +197,8 @@ BAD = {
                      st.floats(max_value=-5e-324, allow_nan=False),
                      st.floats(5e-324, FLOAT32_TINY, exclude_max=True)),  # flushed to 0 in float32
 }
-RANGE = {"lr": ">= 0", "decay": "[0, 1)", "eps": ">= 0"}
+BAD["coef"] = st.one_of(BAD_ANY, st.floats(max_value=-5e-324, allow_nan=False))
+RANGE = {"lr": ">= 0", "decay": "[0, 1)", "eps": ">= 0", "coef": ">= 0"}
 
 # every (constructor, argument, kind): the named optimizers and the moment rules they are built from
 CONSTRUCTORS = [(name, getattr(optlib, name), arg, kind)
@@ -187,6 +207,15 @@ CONSTRUCTORS += [
     ("Momentum", M.Momentum, "beta", "decay"),
     ("Nesterov", M.Nesterov, "beta", "decay"),
     ("MeanOfSquares", M.MeanOfSquares, "beta", "decay"),
+    ("ScheduledNesterov", M.ScheduledNesterov, "beta", "decay"),
+    ("ScheduledNesterov", M.ScheduledNesterov, "momentum_decay", "coef"),
+    ("Interpolation", M.Interpolation, "beta_1", "decay"),
+    ("Interpolation", M.Interpolation, "beta_2", "decay"),
+    ("MaxOfMeanOfSquares", M.MaxOfMeanOfSquares, "beta", "decay"),
+    ("InfinityNorm", M.InfinityNorm, "beta", "decay"),
+    ("DecoupledWeightDecay",
+     lambda **kw: optlib.rules.DecoupledWeightDecay(optlib.rules.MomentRule(M.Gradient(), M.Constant()), **kw),
+     "weight_decay", "coef"),
     ("MomentOptimizer", lambda **kw: optlib.MomentOptimizer(M.Gradient(), M.SumOfSquares(), **kw),
      "epsilon", "eps"),
     ("MomentOptimizer", lambda **kw: optlib.MomentOptimizer(M.Gradient(), M.SumOfSquares(), **kw),

@@ -268,7 +268,7 @@ def test_a_non_optlib_optimizer_is_a_type_error(optimizer):
 def test_the_comparison_table_prints_every_optimizer(capsys):
     """The table of `python -m optlib`, run in this process so that it reuses the programs compiled
     above and in tests/test_keras_integration.py (default hyper-parameters, EPOCHS epochs): in a
-    fresh process its seven compilations cost a minute or more on a busy two-core machine. The
+    fresh process its compilations, one per optimizer, cost a minute or more on a busy two-core machine. The
     module entry point itself is run as a subprocess below."""
     from optlib.__main__ import main
 
@@ -276,14 +276,15 @@ def test_the_comparison_table_prints_every_optimizer(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"The notes' iris task: {EPOCHS} epochs")
     assert "optimizer" in lines[1] and "final loss" in lines[1] and set(lines[2]) == {"-"}
-    assert re.fullmatch(r"First runs \(tracing and compiling 7 programs, \d+ at a time\): [\d.]+ s", lines[-1])
+    n = len(optlib.ALL_OPTIMIZERS)
+    assert re.fullmatch(rf"First runs \(tracing and compiling {n} programs, \d+ at a time\): [\d.]+ s", lines[-1])
     rows = {line.split()[0]: line.split() for line in lines[3:-1]}
-    assert list(rows) == list(optlib.OPTIMIZERS)
+    assert list(rows) == list(optlib.ALL_OPTIMIZERS)
     for name, row in rows.items():
         lr, loss, accuracy = float(row[1]), float(row[2]), float(row[3])
-        assert lr == pytest.approx(optlib.OPTIMIZERS[name]().learning_rate_spec, rel=1e-6)
+        assert lr == pytest.approx(optlib.ALL_OPTIMIZERS[name]().learning_rate_spec, rel=1e-6)
         assert 0 < loss < 1 and 0 <= accuracy <= 1, row
-        expected = optlib.train(optlib.OPTIMIZERS[name](), epochs=EPOCHS)
+        expected = optlib.train(optlib.ALL_OPTIMIZERS[name](), epochs=EPOCHS)
         assert loss == pytest.approx(float(expected.final_loss), abs=1e-4)
 
 
@@ -331,3 +332,21 @@ def test_keras_options_the_compiled_run_would_ignore_are_refused(option, value):
     with pytest.raises(ValueError, match=f"ignore `{option}="):
         optlib.surfaces.path(optimizer, "bowl", steps=2)
     optlib.recorded.run(optimizer, epochs=1)  # Keras' own loop applies it: accepted there
+
+
+def test_adamw_decay_is_in_the_rule_so_the_compiled_runs_accept_it():
+    """AdamW's weight_decay is part of its update rule, not Keras' option of the same name (which
+    stays None): train() and surfaces.path() accept it and apply it, while the same decay asked of
+    Keras (optlib.SGD(0.1, weight_decay=0.01), above) is still refused."""
+    optimizer = optlib.AdamW(0.1, weight_decay=0.5)
+    assert optimizer.weight_decay is None
+    decayed = optlib.train(optimizer, epochs=EPOCHS)
+    plain = optlib.train(optlib.AdamW(0.1, weight_decay=0.0), epochs=EPOCHS)
+    assert np.isfinite(decayed.loss).all()
+    assert np.abs(decayed.weights["w1"]).sum() < np.abs(plain.weights["w1"]).sum()
+    surface = optlib.surfaces.QUADRATIC
+    decayed_path = optlib.surfaces.path(optimizer, surface, steps=3)
+    plain_path = optlib.surfaces.path(optlib.AdamW(0.1, weight_decay=0.0), surface, steps=3)
+    assert np.isfinite(decayed_path).all() and np.abs(decayed_path - plain_path).max() > 1e-3
+    with pytest.raises(ValueError, match="ignore `weight_decay="):
+        optlib.train(optlib.Adam(0.1, weight_decay=0.5), epochs=1)
