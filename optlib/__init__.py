@@ -16,6 +16,7 @@ if _keras.backend.backend() != "tensorflow":
     )
 
 from optlib import iris, moments, plot, recorded, rules, surfaces  # noqa: E402
+from optlib import animate, explorer, quadratic_rates  # noqa: E402
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
 from optlib.optimizers import NAG, SGD, SGDM, AdaDelta, AdaGrad, Adam, RMSProp  # noqa: E402
@@ -28,4 +29,5 @@ __all__ = [
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
     "default_device",
     "iris", "moments", "rules", "surfaces", "plot", "recorded",
+    "animate", "explorer", "quadratic_rates",
 ]
