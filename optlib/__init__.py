@@ -17,6 +17,7 @@ if _keras.backend.backend() != "tensorflow":
 
 from optlib import digits, iris, moments, plot, recorded, rules, surfaces, tasks  # noqa: E402
 from optlib import sweep  # noqa: E402  (after train's module, which it uses)
+from optlib import animate, explorer, quadratic_rates  # noqa: E402
 from optlib.history import History  # noqa: E402
 from optlib.optimizer import MomentOptimizer, Moments, RuleOptimizer  # noqa: E402
 from optlib.optimizers import (  # noqa: E402
@@ -36,4 +37,5 @@ __all__ = [
     "MomentOptimizer", "RuleOptimizer", "Moments", "History", "train", "initial_weights",
     "default_device",
     "iris", "digits", "tasks", "moments", "rules", "surfaces", "plot", "recorded", "sweep",
+    "animate", "explorer", "quadratic_rates",
 ]
