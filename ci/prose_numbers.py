@@ -11,7 +11,7 @@ QUOTED_CONSTANTS = {
     "01_introduction": {"0.0001": "a threshold in the prose: the loss does not change by 0.0001"},
     "07_rmsprop": {"0.001": "Keras' default learning rate, quoted from its signature"},
     "09_adam": {"0.03": "sqrt(1 - 0.999), worked out in the prose"},
-    "14_errata_and_conventions": {"0.95": "AdaDelta's rho in the conventions table (Keras, the paper)"},
+    "15_errata_and_conventions": {"0.95": "AdaDelta's rho in the conventions table (Keras, the paper)"},
 }
 _DECIMAL = re.compile(r"(?<![\w.^{\\])(\d+\.\d+)(?![\w.])")
 

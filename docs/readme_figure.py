@@ -1,5 +1,5 @@
 """Copy the README's figure out of the executed chapter: the PNG output of the code cell tagged
-`readme-figure` (cell metadata "tags") in chapters/10_side_by_side.ipynb -> docs/side_by_side.png.
+`readme-figure` (cell metadata "tags") in chapters/11_side_by_side.ipynb -> docs/side_by_side.png.
 
     python3 docs/readme_figure.py
 """
@@ -8,7 +8,7 @@ import json
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CHAPTER = ROOT / "chapters" / "10_side_by_side.ipynb"
+CHAPTER = ROOT / "chapters" / "11_side_by_side.ipynb"
 FIGURE = ROOT / "docs" / "side_by_side.png"
 TAG = "readme-figure"
 

@@ -38,10 +38,12 @@ def rewrite(text, start, stems, own=None):
         return f"[{label}]({match.group(2)}_"
     text = re.sub(r"\[([^\]]*)\]\((\d\d)_", link, text)
 
-    def words(match):
-        return match.group(1) + str(shifted(int(match.group(2)), start))
-    text = re.sub(r"\b((?:[Cc]hapters?|[Cc]h\.?|[Ss]ections?)\s+)(\d+)\b(?!\]\(|_)", words, text)
-    text = re.sub(r"\b((?:[Cc]hapters?|[Cc]h\.?) \d+(?:,| and| to|-|–) ?)(\d+)\b", words, text)
+    def numbers(match):  # "chapters 10, 12 and 13", "ch 10-12", "section 12.3": every number moves
+        listed = re.sub(r"\d+", lambda m: str(shifted(int(m.group(0)), start)), match.group(2))
+        return match.group(1) + listed
+    text = re.sub(r"\b((?:[Cc]hapters?|[Cc]h\.?)\s+)(\d+(?:(?:,\s*|\s+and\s+|\s+to\s+|\s*[-–]\s*)\d+)*)"
+                  r"\b(?!\]\(|_)", numbers, text)
+    text = re.sub(r"\b([Ss]ections?\s+)(\d+)(?=\.\d)", numbers, text)
     if own is not None:
         text = re.sub(rf"^(#+ ){own}(?=[.\s])", lambda m: f"{m.group(1)}{own + 1}", text, flags=re.M)
     return text
