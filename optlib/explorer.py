@@ -7,7 +7,9 @@ module imports without them; Colab has ipywidgets preinstalled). ``static()`` dr
 default settings for the HTML book, where no kernel runs and sliders cannot move.
 """
 
+import base64
 import dataclasses
+import io
 
 import matplotlib.pyplot as plt
 
@@ -206,9 +208,55 @@ def explorer(settings=Settings()):
     )
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class Explorer:
+    """The explorer as one notebook output that works with and without a kernel.
+
+    A cell that ends in ``Explorer()`` displays one output whose mimebundle holds
+    the live widgets (``WIDGET_VIEW``, what Jupyter and Colab show), the picture of
+    ``static()`` at the sliders' start, with ``COLAB_NOTE`` drawn under it
+    (``image/png``, what the HTML book shows: it renders no widget views, see
+    ``nb_mime_priority_overrides`` in _config.yml) and ``COLAB_NOTE`` as text/plain.
+    Without ipywidgets the bundle has no widget view: the picture still shows.
+    The widget model ids are random; nbval does not compare widget views.
+    """
+
+    def __init__(self, settings=Settings(), dpi=144):
+        self.settings, self.dpi, self.view = settings, dpi, None
+
+    def picture(self):
+        """static()'s figure as PNG bytes (the figure is closed)."""
+        fig = static(self.settings)
+        png = io.BytesIO()
+        fig.savefig(
+            png, format="png", dpi=self.dpi, metadata={"Software": None}
+        )
+        plt.close(fig)
+        return png.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {
+            "image/png": base64.b64encode(self.picture()).decode("ascii"),
+            "text/plain": COLAB_NOTE,
+        }
+        try:
+            self.view = explorer(self.settings)  # kept alive by this object
+        except ImportError:
+            return bundle
+        bundle[WIDGET_VIEW] = {
+            "version_major": 2,
+            "version_minor": 0,
+            "model_id": self.view.model_id,
+        }
+        return bundle
+
+
 __all__ = [
     "COLAB_NOTE",
     "DECAYS",
+    "Explorer",
     "Settings",
     "draw_path",
     "explorer",
