@@ -19,6 +19,7 @@ import concurrent.futures
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -63,12 +64,35 @@ def _is_compared(cell):
     return "nbval-ignore-output" not in tags and "nbval-skip" not in tags
 
 
+def _sanitizers():
+    """The (regex, replacement) pairs of nbval_sanitize.cfg, which strict nbval applies before it
+    compares (the same "regex: ..." / "replace: ..." line pairs nbval reads)."""
+    pairs, regex = [], None
+    for line in (ROOT / "nbval_sanitize.cfg").read_text().splitlines():
+        if line.startswith("regex: "):
+            regex = line[len("regex: "):]
+        elif line.startswith("replace: ") and regex is not None:
+            pairs.append((re.compile(regex), line[len("replace: "):]))
+            regex = None
+    return pairs
+
+
+SANITIZERS = _sanitizers()
+
+
+def _sanitize(text):
+    for regex, replacement in SANITIZERS:
+        text = regex.sub(replacement, text)
+    return text
+
+
 def _texts(cell):
     """What a reader sees of a cell's outputs: its streams as one text (a kernel may split a stream
-    into several outputs at any point), then each other output's text."""
+    into several outputs at any point), then each other output's text; sanitized as nbval does
+    (random animation ids are no change)."""
     streams = "".join(prose_numbers.output_text(o) for o in cell["outputs"] if o["output_type"] == "stream")
-    return [streams] + [prose_numbers.output_text(o) for o in cell["outputs"]
-                        if o["output_type"] not in ("stream", "error")]
+    return [_sanitize(t) for t in [streams] + [prose_numbers.output_text(o) for o in cell["outputs"]
+                                               if o["output_type"] not in ("stream", "error")]]
 
 
 def execute(path, folder):

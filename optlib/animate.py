@@ -2,7 +2,9 @@
 
 ``race(surface, {label: optimizer})`` runs ``optlib.surfaces.path`` once per optimizer and
 returns an ``IPython.display.HTML`` that a notebook shows as a playable animation (play, pause
-and a frame slider are matplotlib's ``HTMLWriter``; no external JavaScript). The frames are
+and a frame slider are matplotlib's ``HTMLWriter``; no external JavaScript, and ``offline``
+removes the player's one external resource, a Font Awesome stylesheet, drawing its button icons
+as text). The frames are
 PNG images embedded in the HTML as base64, without the "Software" metadata (so they do not name
 the Matplotlib version); matplotlib writes no date into PNG frames.
 
@@ -16,6 +18,7 @@ that strict nbval can compare a stored race with a re-run.
 import base64
 import io
 import pathlib
+import re
 import tempfile
 
 import matplotlib.pyplot as plt
@@ -215,7 +218,9 @@ class PaletteHTMLWriter(animation.HTMLWriter):
             )
         )
         png = io.BytesIO()
-        image.save(png, format="png", optimize=True)  # no metadata chunks
+        # No text or time chunks; pHYs declares the figure's dpi, as matplotlib's
+        # own PNGs do, so that a page can tell the frame's size in figure-inches.
+        image.save(png, format="png", optimize=True, dpi=(self.dpi, self.dpi))
         self._saved_frames.append(
             base64.encodebytes(png.getvalue()).decode("ascii")
         )
@@ -234,7 +239,39 @@ def to_html(anim, default_mode="once", colors=128):
     with tempfile.TemporaryDirectory() as tmp:
         out = pathlib.Path(tmp, "race.html")
         anim.save(str(out), writer=writer)
-        return out.read_text()
+        return offline(out.read_text())
+
+
+ICONS = {  # matplotlib's Font Awesome icons as plain text (title and aria-label stay)
+    "fa-minus": "\u2212",
+    "fa-fast-backward": "|\u25c0\u25c0",
+    "fa-step-backward": "|\u25c0",
+    "fa-play fa-flip-horizontal": "\u25c0",
+    "fa-pause": "\u275a\u275a",
+    "fa-play": "\u25b6",
+    "fa-step-forward": "\u25b6|",
+    "fa-fast-forward": "\u25b6\u25b6|",
+    "fa-plus": "+",
+}
+
+
+def offline(html):
+    """matplotlib's player without its one external resource: the Font Awesome
+    stylesheet it links from a CDN (which an offline reader, or a page that allows
+    no external requests, cannot load). The button icons become text glyphs."""
+    html = re.sub(
+        r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">\s*',
+        "",
+        html,
+    )
+
+    def glyph(match):
+        classes = match.group(1).removeprefix("fa ")
+        if classes not in ICONS:
+            raise ValueError(f"unknown player icon {classes!r}")
+        return ICONS[classes]
+
+    return re.sub(r'<i class="(fa [^"]+)"></i>', glyph, html)
 
 
 def race(surface, optimizers, start=None, steps=100, **options):
@@ -250,13 +287,45 @@ def race(surface, optimizers, start=None, steps=100, **options):
     return HTML(to_html(anim))
 
 
+def book_race(surface, **options):
+    """``race`` of the seven optimizers at ``BOOK_RATES`` for ``BOOK_STEPS`` steps."""
+    steps = BOOK_STEPS[_surface(surface).name]
+    return race(surface, book_optimizers(surface), steps=steps, **options)
+
+
+def race_table(surface, optimizers=None, steps=None, within=0.1):
+    """What a race shows, in numbers: {name: {"lr", "distance after N steps",
+    "first step within <within>"}} (formatted strings, for a ``pandas.DataFrame``),
+    with the distance to ``surface.minimum``. Defaults: the book's race of ``surface``
+    (``book_optimizers``, ``BOOK_STEPS``); labels "name, lr x" give name and lr."""
+    surface = _surface(surface)
+    optimizers = book_optimizers(surface) if optimizers is None else optimizers
+    steps = BOOK_STEPS[surface.name] if steps is None else steps
+    rows = {}
+    for label, points in race_paths(surface, optimizers, steps=steps).items():
+        distance = np.hypot(*(points - np.asarray(surface.minimum, float)).T)
+        near = np.flatnonzero(distance < within)
+        name, _, lr = label.partition(", lr ")
+        rows[name] = {
+            "lr": lr,
+            f"distance after {steps} steps": f"{distance[-1]:.3g}",
+            f"first step within {within:g}": str(near[0])
+            if near.size
+            else "never",
+        }
+    return rows
+
+
 __all__ = [
     "BOOK_RATES",
     "BOOK_STEPS",
     "book_optimizers",
+    "book_race",
     "frame_steps",
+    "offline",
     "race",
     "race_animation",
     "race_paths",
+    "race_table",
     "to_html",
 ]

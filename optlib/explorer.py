@@ -7,7 +7,9 @@ module imports without them; Colab has ipywidgets preinstalled). ``static()`` dr
 default settings for the HTML book, where no kernel runs and sliders cannot move.
 """
 
+import base64
 import dataclasses
+import io
 
 import matplotlib.pyplot as plt
 
@@ -130,7 +132,6 @@ def explorer(settings=Settings()):
     one redraws it (on release: a new β compiles a new XLA program). Only the common API of
     ipywidgets 7.7 (Colab) and 8 is used. Returns the VBox."""
     widgets = _require_ipywidgets()
-    from IPython.display import display
 
     slider = {
         "continuous_update": False,
@@ -184,11 +185,26 @@ def explorer(settings=Settings()):
 
     def redraw(change=None):
         chosen = {name: control.value for name, control in controls.items()}
-        _, fig = draw_path(dataclasses.replace(settings, **chosen))
-        shown.outputs = ()  # a state change, not a clear_output message
-        with shown:
-            display(fig)
+        now = dataclasses.replace(settings, **chosen)
+        _, fig = draw_path(now)
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=100, metadata={"Software": None})
         plt.close(fig)
+        # A state change of the Output widget, not a display or clear_output message
+        # inside `with shown:`: such messages reach every kernel client (nbval would
+        # count them as outputs of the cell), and only a widget frontend reroutes them.
+        shown.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {
+                    "image/png": base64.b64encode(png.getvalue()).decode(
+                        "ascii"
+                    ),
+                    "text/plain": now.label(),
+                },
+                "metadata": {},
+            },
+        )
 
     controls["optimizer"].observe(enable_decays, names="value")
     enable_decays()
@@ -206,9 +222,55 @@ def explorer(settings=Settings()):
     )
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class Explorer:
+    """The explorer as one notebook output that works with and without a kernel.
+
+    A cell that ends in ``Explorer()`` displays one output whose mimebundle holds
+    the live widgets (``WIDGET_VIEW``, what Jupyter and Colab show), the picture of
+    ``static()`` at the sliders' start, with ``COLAB_NOTE`` drawn under it
+    (``image/png``, what the HTML book shows: it renders no widget views, see
+    ``nb_mime_priority_overrides`` in _config.yml) and ``COLAB_NOTE`` as text/plain.
+    Without ipywidgets the bundle has no widget view: the picture still shows.
+    The widget model ids are random; nbval does not compare widget views.
+    """
+
+    def __init__(self, settings=Settings(), dpi=144):
+        self.settings, self.dpi, self.view = settings, dpi, None
+
+    def picture(self):
+        """static()'s figure as PNG bytes (the figure is closed)."""
+        fig = static(self.settings)
+        png = io.BytesIO()
+        fig.savefig(
+            png, format="png", dpi=self.dpi, metadata={"Software": None}
+        )
+        plt.close(fig)
+        return png.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {
+            "image/png": base64.b64encode(self.picture()).decode("ascii"),
+            "text/plain": COLAB_NOTE,
+        }
+        try:
+            self.view = explorer(self.settings)  # kept alive by this object
+        except ImportError:
+            return bundle
+        bundle[WIDGET_VIEW] = {
+            "version_major": 2,
+            "version_minor": 0,
+            "model_id": self.view.model_id,
+        }
+        return bundle
+
+
 __all__ = [
     "COLAB_NOTE",
     "DECAYS",
+    "Explorer",
     "Settings",
     "draw_path",
     "explorer",

@@ -76,9 +76,10 @@ def test_race_is_an_html_player_with_one_frame_per_shown_step():
     assert plt.get_fignums() == before  # the figure is closed: no static copy
     for control in ("play_animation", "pause_animation", 'type="range"'):
         assert control in html
-    assert (
-        "<script src=" not in html and "http" not in html.split("<style>")[-1]
-    )
+    # offline: no external script, stylesheet or font (matplotlib links Font
+    # Awesome from a CDN; optlib.animate.offline removes it, icons become text)
+    assert "<script src=" not in html and "http" not in html
+    assert 'class="fa' not in html and "\u25b6" in html
     assert len(frames(html)) == len(
         A.frame_steps(FAST["steps"], FAST["frames"])
     )
@@ -155,3 +156,17 @@ def test_bad_arguments():
         import keras
 
         A.race(S.QUADRATIC, {"keras": keras.optimizers.SGD(0.1)}, **FAST)
+
+
+def test_race_table_reads_the_book_race():
+    rows = A.race_table(S.QUADRATIC, {"SGD, lr 0.4": optlib.SGD(0.4)}, steps=60)
+    p = S.path(optlib.SGD(0.4), S.QUADRATIC, steps=60)
+    d = np.hypot(p[:, 0], p[:, 1])
+    assert rows == {
+        "SGD": {
+            "lr": "0.4",
+            "distance after 60 steps": f"{d[-1]:.3g}",
+            "first step within 0.1": str(np.flatnonzero(d < 0.1)[0]),
+        }
+    }
+    assert list(A.race_table(S.SADDLE)) == list(A.BOOK_RATES["saddle"])

@@ -8,6 +8,7 @@ output or table block is wider than its box (a table's own scroll frame excepted
 than one text output box, every figure is shown at 58 px per figure-inch or more (inches read from the
 PNG's own dpi), and no page shows the test machinery's names; at 400 px the same counts are reported.
 """
+import base64
 import functools
 import http.server
 import pathlib
@@ -101,6 +102,9 @@ def test_page(site, page, name):
             timeout=60000)
         assert not page.locator("mjx-merror").count(), "MathJax reported an error"
 
+    if page.locator(ANIMATION_IMAGES).count():
+        # A race's player sets its first frame from a setTimeout after the page's scripts ran.
+        page.wait_for_function(ANIMATION_FRAMES_SET, timeout=20000)
     images = page.locator("img")
     for i in range(images.count()):
         ok = images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
@@ -118,6 +122,43 @@ def test_page(site, page, name):
         page.locator("div.cell_input").first.hover()
         assert page.locator("div.cell_input button.copybtn").count() == cells, "a code cell lacks its copy button"
 
+    assert page.external_requests == [], f"requests outside the book: {page.external_requests[:5]}"
+
+
+# ------------------------------------------------------------------ animations (optlib.animate.race)
+ANIMATION_IMAGES = "div.cell_output div.animation img[id^='_anim_img']"
+ANIMATION_FRAMES_SET = (f"[...document.querySelectorAll(\"{ANIMATION_IMAGES}\")]"
+                        ".every(img => img.complete && img.naturalWidth > 0)")
+ANIMATED_PAGES = [name for name in PAGES if (ROOT / f"{name}.ipynb").exists()
+                  and "_anim_img" in (ROOT / f"{name}.ipynb").read_text()]
+
+
+def test_some_pages_have_animations():
+    assert ANIMATED_PAGES, "no chapter stores an animation: the test below would check nothing"
+
+
+@pytest.mark.parametrize("name", ANIMATED_PAGES)
+def test_every_animation_loads_and_plays(site, page, name):
+    """Offline (the page fixture blocks any other host): each player shows its first frame, and
+    Play moves it on: the slider's value and the image's frame change."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}/{name}.html", wait_until="load")
+    players = page.locator("div.cell_output div.animation")
+    assert players.count() >= 1
+    page.wait_for_function(ANIMATION_FRAMES_SET, timeout=20000)
+    for i in range(players.count()):
+        player = players.nth(i)
+        img, slider = player.locator("img").first, player.locator("input[type=range]").first
+        assert img.evaluate("img => img.naturalWidth > 0 && img.naturalHeight > 0"), f"player {i}: no frame"
+        first = (img.get_attribute("src"), slider.input_value())
+        assert first[1] == "0", f"player {i} does not start at its first frame"
+        player.scroll_into_view_if_needed()
+        player.locator("button[title='Play']").click()
+        page.wait_for_function("([img, slider]) => slider.value !== '0' && img.complete",
+                               arg=[img.element_handle(), slider.element_handle()], timeout=10000)
+        later = (img.get_attribute("src"), slider.input_value())
+        assert later[0] != first[0] and int(later[1]) > 0, f"player {i}: Play did not change the frame"
+        player.locator("button[title='Pause']").click()
     assert page.external_requests == [], f"requests outside the book: {page.external_requests[:5]}"
 
 
@@ -157,9 +198,9 @@ MEASURE = """() => {
 }"""
 
 
-def _png_inches(path):
+def _png_inches(path, data=None):
     """The width in inches that a PNG declares: its pixel width over the dpi of its pHYs chunk."""
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     width = struct.unpack(">I", data[16:20])[0]
     at = data.find(b"pHYs")
     assert at > 0, f"{path.name} declares no dpi"
@@ -171,12 +212,21 @@ def _png_inches(path):
 def _reader_view(site, page, name, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{site}/{name}.html", wait_until="load")
+    if page.locator(ANIMATION_IMAGES).count():
+        page.wait_for_function(ANIMATION_FRAMES_SET, timeout=20000)
     found = page.evaluate(MEASURE)
     html = pathlib.Path(site.html_dir)
     small = []
     for src, shown in found["images"]:
-        path = (html / pathlib.PurePosixPath(name).parent / urllib.parse.unquote(src)).resolve()
-        px_per_inch = shown / _png_inches(path)
+        if src and src.startswith("data:image/png;base64,"):
+            # An animation's frame (optlib.animate), embedded in the page: its PNG declares the
+            # figure's dpi in pHYs like matplotlib's own PNGs, so it is checked the same way.
+            data = base64.b64decode(src.split(",", 1)[1])
+            path = pathlib.PurePosixPath(f"{name}: animation frame")
+            px_per_inch = shown / _png_inches(path, data)
+        else:
+            path = (html / pathlib.PurePosixPath(name).parent / urllib.parse.unquote(src)).resolve()
+            px_per_inch = shown / _png_inches(path)
         if px_per_inch < MIN_PX_PER_INCH:
             small.append(f"{path.name}: {px_per_inch:.0f} px per inch")
     words = [w for w in MACHINERY if w in found["text"]]

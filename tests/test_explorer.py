@@ -128,3 +128,19 @@ def test_module_imports_without_ipywidgets_and_explains_how_to_get_them(
     assert copy.static is not None
     with pytest.raises(ImportError, match="pip install ipywidgets"):
         copy.explorer()
+
+
+def test_explorer_output_carries_widgets_picture_and_note(monkeypatch):
+    import base64
+
+    bundle = E.Explorer()._repr_mimebundle_()
+    assert bundle["text/plain"] == E.COLAB_NOTE
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"pHYs" in png
+    assert b"atplotlib" not in png  # no Software chunk naming the version
+    view = bundle[E.WIDGET_VIEW]
+    assert view["version_major"] == 2 and len(view["model_id"]) == 32
+    # Without ipywidgets (a kernel that lacks them) the picture still shows.
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    bundle = E.Explorer()._repr_mimebundle_()
+    assert set(bundle) == {"image/png", "text/plain"}
