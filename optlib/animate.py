@@ -124,9 +124,9 @@ def race_animation(
     start=None,
     steps=100,
     *,
-    frames=40,
-    figsize=(7.2, 4.0),
-    dpi=72,
+    frames=32,
+    figsize=(7.0, 3.9),
+    dpi=96,
     interval=150,
     title=None,
 ):
@@ -165,7 +165,7 @@ def race_animation(
     ax.legend(
         loc="upper left",
         bbox_to_anchor=(1.02, 1.0),
-        fontsize="x-small",
+        fontsize="small",
         borderaxespad=0.0,
     )
     counter = ax.text(
