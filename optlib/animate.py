@@ -24,6 +24,7 @@ import tempfile
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import animation
+from matplotlib import colors as mcolors
 from PIL import Image
 
 from optlib import plot, surfaces
@@ -198,8 +199,14 @@ def race_animation(
 
 class PaletteHTMLWriter(animation.HTMLWriter):
     """matplotlib's ``HTMLWriter`` with every frame reduced to a ``colors``-colour
-    palette PNG (Pillow's median cut, no dithering): about a quarter of the bytes
-    of the RGBA frame, with no visible change on contour plots."""
+    palette PNG, no dithering: about a quarter of the bytes of the RGBA frame.
+
+    The palette is Pillow's median cut of the frame plus the colours the trails are
+    drawn in (matplotlib's C0-C9, black, white), so that a thin trail keeps its exact
+    colour and matches its legend entry (median cut alone merged them with the
+    contours' colours)."""
+
+    KEEP = [mcolors.to_hex(f"C{i}") for i in range(10)] + ["#000000", "#ffffff"]
 
     def __init__(self, *args, colors=128, **kwargs):
         super().__init__(*args, embed_frames=True, **kwargs)
@@ -208,15 +215,17 @@ class PaletteHTMLWriter(animation.HTMLWriter):
     def grab_frame(self, **savefig_kwargs):
         rgba = io.BytesIO()
         self.fig.savefig(rgba, format="png", dpi=self.dpi, **savefig_kwargs)
-        image = (
-            Image.open(rgba)
-            .convert("RGB")
-            .quantize(
-                colors=self.colors,
-                method=Image.Quantize.MEDIANCUT,
-                dither=Image.Dither.NONE,
-            )
+        frame = Image.open(rgba).convert("RGB")
+        adaptive = frame.quantize(
+            colors=self.colors - len(self.KEEP),
+            method=Image.Quantize.MEDIANCUT,
+            dither=Image.Dither.NONE,
         )
+        used = adaptive.getpalette()[: 3 * (self.colors - len(self.KEEP))]
+        kept = [v for hex_ in self.KEEP for v in mcolors.to_rgb(hex_)]
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(used + [round(255 * v) for v in kept])
+        image = frame.quantize(palette=palette, dither=Image.Dither.NONE)
         png = io.BytesIO()
         # No text or time chunks; pHYs declares the figure's dpi, as matplotlib's
         # own PNGs do, so that a page can tell the frame's size in figure-inches.
